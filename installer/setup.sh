@@ -13,7 +13,7 @@ cd "$repo"
 sudo_cmd=""
 if [ "$(id -u)" != 0 ]; then sudo_cmd=sudo; fi
 apt_packages=(
-  build-essential cmake ninja-build ccache git pkg-config python3 python3-pip
+  build-essential cmake ninja-build ccache git pkg-config python3 python3-pip python3-venv
   qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6opengl6-dev
   libqt6svg6-dev qt6-httpserver-dev libqt6websockets6-dev
   libsqlite3-dev libpoppler-qt6-dev nlohmann-json3-dev libpcre2-dev libzip-dev
@@ -31,7 +31,10 @@ fi
 
 # Python packages used by tests as independent checks (GGUF files readable by ggml's own reader,
 # Prometheus text format parsed by the reference client).
-python3 -m pip install --disable-pip-version-check -q -r "$repo/installer/requirements-test.txt"
+# Debian's own python3 refuses system-wide pip installs (PEP 668): fall back to --user
+# --break-system-packages, which touches only this user's site-packages.
+pip_install=(python3 -m pip install --disable-pip-version-check -q -r "$repo/installer/requirements-test.txt")
+"${pip_install[@]}" 2>/dev/null || "${pip_install[@]}" --user --break-system-packages
 
 "$repo/installer/fetch_models.sh"
 
