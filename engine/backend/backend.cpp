@@ -28,6 +28,29 @@ Expected<std::unique_ptr<Backend>> CreateBackend(const BackendOptions& options) 
   return InvalidArgument("unknown device '" + dev + "': expected cpu, cuda or cuda:N");
 }
 
+// ---- defaults of the ops a backend may not implement yet ---------------------------------------
+
+void Backend::RecordUnsupportedOp(const char* op) {
+  if (unsupported_op_.ok())
+    unsupported_op_ = Unsupported(std::string(op) + " is not implemented by the " + name() +
+                                  " backend yet: run this model with --device cpu");
+}
+
+void Backend::MatMulHeads(Tensor&, const Tensor&, const Tensor&) { RecordUnsupportedOp("MatMulHeads"); }
+void Backend::CopyColumns(Tensor&, int64_t, const Tensor&, int64_t, int64_t, int64_t) {
+  RecordUnsupportedOp("CopyColumns");
+}
+void Backend::LatentAttention(Tensor&, const Tensor&, const Tensor&, const Tensor&, const LatentAttentionParams&) {
+  RecordUnsupportedOp("LatentAttention");
+}
+void Backend::MoeRoute(Tensor&, Tensor&, const Tensor&, const Tensor*, const MoeRoutingParams&) {
+  RecordUnsupportedOp("MoeRoute");
+}
+void Backend::MoeFeedForward(Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                             const Tensor&) {
+  RecordUnsupportedOp("MoeFeedForward");
+}
+
 std::vector<DeviceInfo> ListDevices() {
   std::vector<DeviceInfo> devices;
   devices.push_back({"cpu", CpuDescription(), HostMemoryBytes()});

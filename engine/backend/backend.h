@@ -36,6 +36,38 @@ struct AttentionParams {
   float softcap = 0.f;     // tanh soft-capping of scores (0 = off)
 };
 
+// Mixture-of-experts routing (DeepSeek V2/V3). Per token: scores = gating(router logits); the
+// experts are chosen on scores + selection_bias (V3's e_score_correction_bias; selection only),
+// first keeping the n_groups_used best of n_groups equal groups of experts, then the n_used best
+// experts inside them; the weights are the chosen experts' scores (not biased), divided by their
+// sum when normalize, then multiplied by scale (routed_scaling_factor).
+enum class MoeGating { kSoftmax, kSigmoid };
+enum class MoeGroupScore {
+  kMax,      // a group's score is its best expert's (V2 group_limited_greedy)
+  kTop2Sum,  // the sum of its two best experts' (V3 noaux_tc)
+};
+struct MoeRoutingParams {
+  int n_experts = 0;
+  int n_used = 0;         // experts per token (num_experts_per_tok)
+  int n_groups = 1;       // n_group (1 = no group limit)
+  int n_groups_used = 1;  // topk_group
+  MoeGating gating = MoeGating::kSoftmax;
+  MoeGroupScore group_score = MoeGroupScore::kMax;
+  bool normalize = false;  // norm_topk_prob
+  float scale = 1.f;       // routed_scaling_factor
+};
+
+// Attention in latent space (DeepSeek MLA, absorbed form): every head attends over one shared
+// cache row per position, [kv_lora | rope] wide; the values are the first kv_lora columns of the
+// same row. q rows hold, per head, the query already multiplied into latent space (kv_lora
+// columns) followed by its roped part (rope columns).
+struct LatentAttentionParams {
+  int n_heads = 0;
+  int kv_lora = 0;    // kv_lora_rank
+  int rope_dim = 0;   // qk_rope_head_dim
+  float scale = 0.f;  // 1/sqrt(qk_nope + qk_rope) [* yarn mscale^2]
+};
+
 struct BackendMemory {
   int64_t total_bytes = 0;  // device memory (host RAM for the CPU backend)
   int64_t free_bytes = 0;
@@ -93,9 +125,41 @@ class Backend {
   // ids[0] = argmax of each row of logits (I32 [n]).
   virtual void ArgMax(Tensor& ids, const Tensor& logits) = 0;
 
+  // ---- DeepSeek MLA / MoE operations (added after the first backends; a backend that does not
+  // implement one records ErrorCode::kUnsupported naming it, readable from UnsupportedOp()) -------
+  // Per-head matrices: x viewed [n][H][K], w ne = {K, M, H} (one {K, M} matrix per head, any
+  // weight type), out [n][H][M]: out[t][h] = w[h] x[t][h].
+  virtual void MatMulHeads(Tensor& out, const Tensor& w, const Tensor& x);
+  // Column blocks between F32 activations viewed as [rows][groups][width / groups]:
+  // dst[r][g][dst_col + i] = src[r][g][src_col + i] for i < count. dst must not overlap src.
+  virtual void CopyColumns(Tensor& dst, int64_t dst_col, const Tensor& src, int64_t src_col, int64_t count,
+                           int64_t groups);
+  // Causal latent attention (see LatentAttentionParams). q: [n][n_heads*(kv_lora+rope)],
+  // cache: F32/F16 [ctx][kv_lora+rope], out: [n][n_heads*kv_lora]; token t sees cache rows
+  // [0, positions[t]].
+  virtual void LatentAttention(Tensor& out, const Tensor& q, const Tensor& cache, const Tensor& positions,
+                               const LatentAttentionParams& p);
+  // Routing (see MoeRoutingParams). logits: F32 [n][n_experts]; selection_bias: F32 [n_experts]
+  // or null; expert_ids: I32 [n][n_used]; expert_weights: F32 [n][n_used].
+  virtual void MoeRoute(Tensor& expert_ids, Tensor& expert_weights, const Tensor& logits,
+                        const Tensor* selection_bias, const MoeRoutingParams& p);
+  // Routed SwiGLU experts: out[t] = sum_j weights[t][j] * down_e(silu(gate_e x[t]) * up_e x[t])
+  // with e = ids[t][j]. gate/up: ne = {d_model, ffn, n_experts}; down: {ffn, d_model, n_experts}
+  // (llama.cpp's ffn_*_exps); x, out: F32 [n][d_model] (out is overwritten, not accumulated).
+  virtual void MoeFeedForward(Tensor& out, const Tensor& x, const Tensor& gate_exps, const Tensor& up_exps,
+                              const Tensor& down_exps, const Tensor& expert_ids, const Tensor& expert_weights);
+  // The first op this backend was asked for and does not implement (OK when none).
+  Status UnsupportedOp() const { return unsupported_op_; }
+
   // ---- step capture hooks (CUDA graphs); no-ops elsewhere -------------------------------------
   virtual void BeginStep(int64_t step_key) {}
   virtual void EndStep() {}
+
+ protected:
+  void RecordUnsupportedOp(const char* op);
+
+ private:
+  Status unsupported_op_;
 };
 
 struct BackendOptions {

@@ -23,12 +23,18 @@ enum class GgufType : uint32_t {
   kBool = 7, kString = 8, kArray = 9, kUint64 = 10, kInt64 = 11, kFloat64 = 12,
 };
 
+// "uint8", "string", "array", ...; "unknown" for ids outside the enum.
+std::string_view GgufTypeName(GgufType type);
+// Bytes of one value of a fixed-size type; 0 for kString, kArray and unknown ids.
+size_t GgufScalarSize(GgufType type);
+
 // One metadata value. Arrays keep their element type (also when empty) and may nest.
 class GgufValue {
  public:
   struct Array {
     GgufType element_type = GgufType::kUint8;
     std::vector<GgufValue> items;
+    bool operator==(const Array&) const = default;
   };
 
   GgufValue() = default;
@@ -49,8 +55,15 @@ class GgufValue {
   std::optional<int64_t> AsInt() const;      // any integer type or bool
   std::optional<double> AsFloat() const;     // any float or integer type
   std::optional<bool> AsBool() const;
+  std::optional<uint64_t> AsUint() const;    // any non-negative integer type or bool
   const std::string* AsString() const;
   const Array* AsArray() const;
+
+  // Same type and stored value (arrays: element type and items, recursively).
+  bool operator==(const GgufValue&) const = default;
+  // A short human-readable rendering, e.g. `"qwen2"`, `32`, `[uint32 x 3: 1, 2, 3]` (long arrays
+  // are elided), for diagnostics and `inspect`-style listings.
+  std::string ToString(size_t max_items = 8) const;
 
  private:
   GgufType type_ = GgufType::kUint8;
@@ -72,7 +85,8 @@ class GgufFile {
   // name is reported by name; nothing is allocated in proportion to a claimed count before it
   // is checked against the file size.
   static Expected<std::unique_ptr<GgufFile>> Open(const std::string& path);
-  // Parses bytes already in memory (fuzzing, tests). `bytes` must outlive the file object.
+  // Parses an already mapped file (kept alive by the result), or bytes already in memory
+  // (fuzzing, tests), which must then outlive the file object.
   static Expected<std::unique_ptr<GgufFile>> Parse(std::shared_ptr<MappedFile> file);
   static Expected<std::unique_ptr<GgufFile>> ParseBytes(const uint8_t* data, size_t size);
 
