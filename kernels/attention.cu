@@ -7,6 +7,7 @@
 // With several splits, each writes (max, sum, unnormalised output) and a second kernel merges
 // them. The split ranges are computed on the device from positions[], so the launch shape
 // depends only on the cache size and a decode step can be replayed from a CUDA graph.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -299,11 +300,13 @@ __global__ void AttentionCombineKernel(const float* __restrict__ part, float* __
   }
 }
 
+// blockIdx.y picks the pair: 0 = (cache, src, width), 1 = (cache2, src2, width2).
 template <typename C>
 __global__ void StoreKVKernel(C* __restrict__ cache, const float* __restrict__ src,
                               const int32_t* __restrict__ positions, int64_t n, int64_t width,
-                              int64_t ctx) {
+                              int64_t ctx, C* __restrict__ cache2, const float* __restrict__ src2, int64_t width2) {
   WaitForInputs();
+  if (blockIdx.y == 1) cache = cache2, src = src2, width = width2;
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= n * width) return;
   const int64_t r = i / width, c = i % width;
@@ -372,13 +375,17 @@ void Attention(const AttentionShape& s, const float* q, const void* k_cache, con
 }
 
 void StoreKV(void* cache, bool cache_is_half, const float* src, const int32_t* positions,
-             int64_t n, int64_t width, int64_t ctx, cudaStream_t stream) {
+             int64_t n, int64_t width, int64_t ctx, cudaStream_t stream, void* cache2, const float* src2,
+             int64_t width2) {
   if (n <= 0) return;
-  const unsigned blocks = BlocksFor(n * width, 256);
+  const unsigned blocks = BlocksFor(n * std::max(width, cache2 ? width2 : 0), 256);
+  const dim3 grid(blocks, cache2 ? 2 : 1);
   if (cache_is_half)
-    Launch(StoreKVKernel<__half>, dim3(blocks), dim3(256), 0, stream, static_cast<__half*>(cache), src, positions, n, width, ctx);
+    Launch(StoreKVKernel<__half>, grid, dim3(256), 0, stream, static_cast<__half*>(cache), src, positions, n, width,
+           ctx, static_cast<__half*>(cache2), src2, width2);
   else
-    Launch(StoreKVKernel<float>, dim3(blocks), dim3(256), 0, stream, static_cast<float*>(cache), src, positions, n, width, ctx);
+    Launch(StoreKVKernel<float>, grid, dim3(256), 0, stream, static_cast<float*>(cache), src, positions, n, width,
+           ctx, static_cast<float*>(cache2), src2, width2);
 }
 
 }  // namespace enclave::kernels

@@ -69,14 +69,17 @@ void AddRmsNorm(float* x, const float* residual, const float* w, float* out, int
                 float eps, int8_t* xq, void* xds, cudaStream_t stream);
 
 // ---- rotary embedding (rope.cu) -----------------------------------------------------------------
+// With x2, also rotates x2 ([n_tokens][n_heads2][head_dim], same positions) in the same launch.
 void Rope(float* x, int64_t n_tokens, int64_t n_heads, int head_dim, int n_rot,
           const int32_t* positions, const float* inv_freq, bool interleaved, float mscale,
-          cudaStream_t stream);
+          cudaStream_t stream, float* x2 = nullptr, int64_t n_heads2 = 0);
 
 // ---- KV cache and attention (attention.cu) ------------------------------------------------------
 // cache[positions[i]][:] = src[i][:] (cache f32 or f16 per cache_is_half).
+// With cache2, also writes src2 ([n][width2]) into cache2 (same element type) in the same launch.
 void StoreKV(void* cache, bool cache_is_half, const float* src, const int32_t* positions,
-             int64_t n, int64_t width, int64_t ctx, cudaStream_t stream);
+             int64_t n, int64_t width, int64_t ctx, cudaStream_t stream, void* cache2 = nullptr,
+             const float* src2 = nullptr, int64_t width2 = 0);
 
 struct AttentionShape {
   int n_tokens = 0;

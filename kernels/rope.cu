@@ -1,14 +1,19 @@
 // Rotary position embedding, in place. One thread per rotated pair.
+#include <algorithm>
+
 #include "common.cuh"
 #include "kernels.h"
 
 namespace enclave::kernels {
 namespace {
 
+// blockIdx.y picks the tensor: 0 = x, 1 = x2 (q and k rotated by one launch).
 __global__ void RopeKernel(float* __restrict__ x, int64_t n_tokens, int64_t n_heads, int head_dim,
                            int n_rot, const int32_t* __restrict__ positions,
-                           const float* __restrict__ inv_freq, bool interleaved, float mscale) {
+                           const float* __restrict__ inv_freq, bool interleaved, float mscale,
+                           float* __restrict__ x2, int64_t n_heads2) {
   WaitForInputs();
+  if (blockIdx.y == 1) x = x2, n_heads = n_heads2;
   const int half = n_rot / 2;
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= n_tokens * n_heads * half) return;
@@ -29,11 +34,11 @@ __global__ void RopeKernel(float* __restrict__ x, int64_t n_tokens, int64_t n_he
 
 void Rope(float* x, int64_t n_tokens, int64_t n_heads, int head_dim, int n_rot,
           const int32_t* positions, const float* inv_freq, bool interleaved, float mscale,
-          cudaStream_t stream) {
-  const int64_t n = n_tokens * n_heads * (n_rot / 2);
+          cudaStream_t stream, float* x2, int64_t n_heads2) {
+  const int64_t n = n_tokens * std::max(n_heads, x2 ? n_heads2 : 0) * (n_rot / 2);
   if (n <= 0) return;
-  Launch(RopeKernel, dim3(BlocksFor(n, 256)), dim3(256), 0, stream, x, n_tokens, n_heads, head_dim, n_rot,
-                                                     positions, inv_freq, interleaved, mscale);
+  Launch(RopeKernel, dim3(BlocksFor(n, 256), x2 ? 2 : 1), dim3(256), 0, stream, x, n_tokens, n_heads, head_dim,
+         n_rot, positions, inv_freq, interleaved, mscale, x2, n_heads2);
 }
 
 }  // namespace enclave::kernels

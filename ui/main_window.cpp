@@ -17,6 +17,7 @@
 #include "dialogs/settings_dialog.h"
 #include "format.h"
 #include "pages/chat_page.h"
+#include "pages/hardware/install_pages.h"
 #include "pages/model_library_page.h"
 #include "pages/placeholder_page.h"
 #include "theme.h"
@@ -102,6 +103,7 @@ MainWindow::MainWindow(const AppServices& services, QWidget* parent) : QMainWind
   connect(settings_shortcut, &QShortcut::activated, this, &MainWindow::openSettings);
 
   buildStatusBar();
+  InstallHardwareAndMonitorPages(this);
   restoreState();
 }
 

@@ -37,6 +37,11 @@ void EngineWorker::CancelGeneration(quint64 id) {
 void EngineWorker::CancelLoad() { cancel_load_.store(true); }
 
 void EngineWorker::loadModel(const ModelLoadRequest& request) {
+  const QString cancelled_message = QStringLiteral("loading was cancelled");
+  if (cancel_load_.load()) {  // cancelled while queued
+    emit modelLoadFailed(cancelled_message, true);
+    return;
+  }
   QElapsedTimer since_progress;
   since_progress.start();
   auto progress = [&](float fraction) {
@@ -51,6 +56,11 @@ void EngineWorker::loadModel(const ModelLoadRequest& request) {
   if (!loaded.ok()) {
     emit modelLoadFailed(QString::fromStdString(loaded.status().message()),
                          loaded.status().code() == ErrorCode::kCancelled);
+    return;
+  }
+  if (cancel_load_.load()) {  // Cancel came after the last progress report: honour it
+    engine_->Unload();
+    emit modelLoadFailed(cancelled_message, true);
     return;
   }
   ModelStatus status;

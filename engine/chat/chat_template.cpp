@@ -28,6 +28,12 @@ Expected<std::string> RenderValue(const ChatTemplate::Program& program, jinja::V
     } else if (!context.extra.is_null()) {
       return InvalidArgument("chat template variables must be a JSON object");
     }
+    for (const auto& [name, value] : variables.entries)
+      if (value.depth() > program.limits.max_depth)
+        return InvalidArgument("chat template variable '" + name + "' nests deeper than " +
+                               std::to_string(program.limits.max_depth) + " levels");
+    if (messages.depth() > program.limits.max_depth)
+      return InvalidArgument("chat messages nest deeper than " + std::to_string(program.limits.max_depth) + " levels");
     variables.Set("messages", std::move(messages));
     variables.Set("add_generation_prompt", jinja::Value(add_generation_prompt));
     variables.Set("bos_token", jinja::Value(context.bos_token));

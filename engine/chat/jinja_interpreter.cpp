@@ -28,6 +28,12 @@ class Interpreter final : public BuiltinContext {
     frames_.push_back(std::move(globals));
   }
 
+  // A template can store a namespace inside itself ({% set ns.me = ns %}); emptying every
+  // namespace at the end breaks such reference cycles, which would otherwise leak.
+  ~Interpreter() {
+    for (const Value& ns : namespaces_) ns.namespace_attributes().entries.clear();
+  }
+
   std::string Run(const Body& body) {
     std::string out;
     out_ = &out;
@@ -291,7 +297,11 @@ class Interpreter final : public BuiltinContext {
     if (callee.is_undefined())
       Fail(ErrorCode::kUnsupported, line, "function '" + what + "' is not defined (not supported)");
     if (!callee.is_callable()) Fail(ErrorCode::kBadInput, line, "'" + std::string(callee.TypeName()) + "' object is not callable");
-    if (IsBuiltinFunction(callee)) return CallBuiltinFunction(callee, args, line, builtin_limits_);
+    if (IsBuiltinFunction(callee)) {
+      Value result = CallBuiltinFunction(callee, args, line, builtin_limits_);
+      if (result.is_namespace()) namespaces_.push_back(result);
+      return result;
+    }
     const Node& macro = static_cast<const Macro&>(*callee.callable()).node();
     if (args.positional.size() > macro.params.size())
       Fail(ErrorCode::kBadInput, line, "macro '" + macro.text + "' takes " + std::to_string(macro.params.size()) + " arguments");
@@ -438,6 +448,14 @@ class Interpreter final : public BuiltinContext {
 
   Value Eval(const Expr& e) {
     DepthGuard guard(*this, e.line);
+    Value v = EvalUnchecked(e);
+    if (v.depth() > limits_.max_depth)
+      Fail(ErrorCode::kBadInput, e.line,
+           "values nest deeper than " + std::to_string(limits_.max_depth) + " levels");
+    return v;
+  }
+
+  Value EvalUnchecked(const Expr& e) {
     switch (e.kind) {
       case Expr::Kind::kLiteral: return e.value;
       case Expr::Kind::kName: return Lookup(e.name);
@@ -493,6 +511,7 @@ class Interpreter final : public BuiltinContext {
   const TemplateLimits& limits_;
   BuiltinLimits builtin_limits_;
   std::vector<Frame> frames_;
+  std::vector<Value> namespaces_;  // every namespace() made by this render
   std::string* out_ = nullptr;
   size_t loop_iterations_ = 0;
   size_t depth_ = 0;

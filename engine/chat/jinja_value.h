@@ -59,17 +59,18 @@ class Value {
   Value(std::string s)                                              // NOLINT
       : kind_(Kind::kString), data_(std::make_shared<const std::string>(std::move(s))) {}
   Value(const char* s) : Value(std::string(s)) {}                  // NOLINT
-  Value(List list) : kind_(Kind::kList), data_(std::make_shared<const List>(std::move(list))) {}  // NOLINT
+  Value(List list) : kind_(Kind::kList), depth_(NestedDepth(list)), data_(std::make_shared<const List>(std::move(list))) {}  // NOLINT
   // A Python tuple: a list that prints as (a, b) (dict.items(), "a, b" literals).
   static Value Tuple(List items) {
     Value v(std::move(items));
     v.is_tuple_ = true;
     return v;
   }
-  Value(Dict dict) : kind_(Kind::kDict), data_(std::make_shared<Dict>(std::move(dict))) {}       // NOLINT
+  Value(Dict dict) : kind_(Kind::kDict), depth_(NestedDepth(dict)), data_(std::make_shared<Dict>(std::move(dict))) {}  // NOLINT
   static Value Namespace(Dict attributes) {
     Value v(std::move(attributes));
     v.kind_ = Kind::kNamespace;
+    v.depth_ = 0;  // printing, comparing and serialising never look inside a namespace
     return v;
   }
   Value(std::shared_ptr<const Callable> f) : kind_(Kind::kCallable), data_(std::move(f)) {}     // NOLINT
@@ -91,6 +92,9 @@ class Value {
   bool is_namespace() const { return kind_ == Kind::kNamespace; }
   bool is_callable() const { return kind_ == Kind::kCallable; }
   bool is_tuple() const { return is_tuple_; }
+  // Levels of lists / dicts inside this value (0 for scalars). Printing, comparing, serialising
+  // and freeing a value recurse this deep, so the interpreter bounds it.
+  uint32_t depth() const { return depth_; }
 
   bool as_bool() const { return std::get<bool>(data_); }
   int64_t as_int() const { return kind_ == Kind::kBool ? int64_t{as_bool()} : std::get<int64_t>(data_); }
@@ -113,8 +117,20 @@ class Value {
   std::string_view TypeName() const;  // Python's name of the type, for error messages
 
  private:
+  static uint32_t NestedDepth(const List& items) {
+    uint32_t d = 0;
+    for (const Value& v : items) d = v.depth_ > d ? v.depth_ : d;
+    return d + 1;
+  }
+  static uint32_t NestedDepth(const Dict& dict) {
+    uint32_t d = 0;
+    for (const auto& entry : dict.entries) d = entry.second.depth_ > d ? entry.second.depth_ : d;
+    return d + 1;
+  }
+
   Kind kind_ = Kind::kUndefined;
   bool is_tuple_ = false;
+  uint32_t depth_ = 0;
   std::variant<std::monostate, bool, int64_t, double, std::shared_ptr<const std::string>,
                std::shared_ptr<const List>, std::shared_ptr<Dict>, std::shared_ptr<const Callable>>
       data_;

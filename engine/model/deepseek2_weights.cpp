@@ -68,8 +68,10 @@ Status SplitKvB(Backend& be, const ModelConfig& c, ModelImpl& m, LayerWeights& w
   for (int64_t row = 0; row < kv_b.rows(); ++row)
     DequantizeRow(kv_b.type, raw.data() + row * kv_b.row_bytes(), &rows[static_cast<size_t>(row * r)], r);
 
-  std::vector<uint8_t>& k_bytes = m.converted.emplace_back(static_cast<size_t>(H * r * nope) * sizeof(float));
-  std::vector<uint8_t>& v_bytes = m.converted.emplace_back(static_cast<size_t>(H * v * r) * sizeof(float));
+  m.converted.emplace_back(static_cast<size_t>(H * r * nope) * sizeof(float));
+  m.converted.emplace_back(static_cast<size_t>(H * v * r) * sizeof(float));
+  std::vector<uint8_t>& k_bytes = m.converted[m.converted.size() - 2];  // taken after both insertions
+  std::vector<uint8_t>& v_bytes = m.converted.back();
   auto* k = reinterpret_cast<float*>(k_bytes.data());
   auto* vb = reinterpret_cast<float*>(v_bytes.data());
   for (int64_t h = 0; h < H; ++h) {

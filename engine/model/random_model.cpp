@@ -65,8 +65,10 @@ Status WriteRandomModel(std::string_view config_json, const std::string& out_pat
   ENCLAVE_RETURN_IF_ERROR(ForEachWeight(config, weights, [&](const WeightSlot& slot) {
     if (slot.name == "output.weight" && hf.tie_word_embeddings) return Status::Ok();
     if (slot.name == "rope_freqs.weight") return Status::Ok();
+    // deepseek2: attn_k_b / attn_v_b are written; attn_kv_b (the older form of both) is not.
+    if (slot.name.ends_with(".attn_kv_b.weight")) return Status::Ok();
     planned.push_back({slot.name, slot.ne, slot.n_dims, slot.spec->kind});
-    total += slot.ne[0] * slot.ne[1];
+    total += slot.ne[0] * slot.ne[1] * slot.ne[2];
     return Status::Ok();
   }));
   const bool has_output = !hf.tie_word_embeddings;
@@ -77,7 +79,7 @@ Status WriteRandomModel(std::string_view config_json, const std::string& out_pat
     const DType type = ChooseTensorType(options.type, t.name, t.ne, t.n_dims, config.n_layers, has_output);
     const uint64_t tensor_seed = options.seed * 0x100000001B3ull + index * 0x9E3779B97F4A7C15ull;
     writer.AddTensor(t.name, type, t.ne, t.n_dims, [t, type, tensor_seed, done, total, &options](uint8_t* dst) -> Status {
-      const int64_t cols = t.ne[0], rows = t.ne[1];
+      const int64_t cols = t.ne[0], rows = t.ne[1] * t.ne[2];  // 3-D: stacked experts
       if (t.kind == WeightKind::kVector) {  // norms 1 (biases too: harmless for speed tests)
         std::vector<float> ones(static_cast<size_t>(cols), 1.f);
         std::memcpy(dst, ones.data(), ones.size() * sizeof(float));

@@ -1,6 +1,9 @@
 // tokenizer.json (Hugging Face tokenizers) + tokenizer_config.json -> a Tokenizer.
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 

@@ -70,6 +70,8 @@ std::string WordPieceTokenizer::TokenBytes(int32_t id) const {
   return piece;
 }
 
+// BertNormalizer (clean text, CJK spacing, lowercase + strip accents when `lowercase`),
+// BertPreTokenizer and [CLS] ... [SEP], as BertTokenizer sets them up for a bare vocab.txt.
 Expected<std::unique_ptr<Tokenizer>> LoadWordPieceVocab(const std::string& path, bool lowercase) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound(path + ": cannot open the WordPiece vocabulary");

@@ -34,8 +34,4 @@ class WordPieceTokenizer final : public PipelineTokenizer {
   int32_t unk_ = 0;
 };
 
-// BERT's vocab.txt with BertNormalizer (clean text, CJK spacing, lowercase + strip accents
-// when `lowercase`), BertPreTokenizer and [CLS] ... [SEP].
-Expected<std::unique_ptr<Tokenizer>> LoadWordPieceVocab(const std::string& vocab_txt_path, bool lowercase);
-
 }  // namespace enclave

@@ -65,6 +65,12 @@ class TestTemplateSandbox : public QObject {
     QTest::newRow("unterminated raw") << "{% raw %}abc" << "never closed";
     QTest::newRow("unterminated string") << "{{ \"abc }}" << "never closed";
     QTest::newRow("unbalanced bracket") << "{{ (1 }}" << "unexpected '}'";
+    QTest::newRow("nested list values") << "{% set ns = namespace(x=none) %}{% for i in range(100000) %}"
+                                           "{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"
+                                        << "values nest deeper";
+    QTest::newRow("nested dict values") << "{% set ns = namespace(x=none) %}{% for i in range(100000) %}"
+                                           "{% set ns.x = dict(a=ns.x) %}{% endfor %}{{ ns.x | tojson }}"
+                                        << "values nest deeper";
     QTest::newRow("division by zero") << "{{ 1 // 0 }}" << "division by zero";
   }
 
@@ -104,6 +110,16 @@ class TestTemplateSandbox : public QObject {
     QVERIFY(!ErrorOf("{{ ''.__class__.__mro__ }}").empty());  // attribute of undefined
     QVERIFY(!ErrorOf("{% include '/etc/passwd' %}").empty());
     QVERIFY(!ErrorOf("{% from 'os' import environ %}").empty());
+  }
+
+  // A namespace that holds itself prints without recursing (and is freed: see the ASan build).
+  void namespaceCycle() {
+    auto t = ChatTemplate::Parse("{% set ns = namespace() %}{% set ns.me = ns %}{% set ns.l = [ns] %}"
+                                 "{{ ns }}|{{ ns.me.me.me }}|{{ ns.l }}|{{ ns == ns.me }}");
+    QVERIFY(t.ok());
+    auto r = t->Render({}, false, {});
+    QVERIFY2(r.ok(), r.status().message().c_str());
+    QCOMPARE(QString::fromStdString(*r), QString("<Namespace>|<Namespace>|[<Namespace>]|True"));
   }
 
   // Random fragments of template syntax: any outcome but a crash or a hang is fine.

@@ -71,6 +71,13 @@ TEST_CASE(MatVecEveryTypeAndShape) {
       for (int64_t n : {1, 3, 7}) CheckMatMul(t, k, 37, n, n == 3, seed++);
 }
 
+TEST_CASE(MatVecTallMatrices) {
+  // >= 2048 rows: a warp per row (shorter matrices give each row a whole block).
+  uint32_t seed = 300;
+  for (DType t : kTypes)
+    for (int64_t n : {1, 3}) CheckMatMul(t, RowLengths(t)[1], 2100, n, n == 1, seed++);
+}
+
 TEST_CASE(GemmEveryType) {
   uint32_t seed = 500;
   for (DType t : kTypes)

@@ -1,5 +1,6 @@
 // Every non-matrix op of the CUDA backend against the CPU backend on seeded random inputs,
 // awkward sizes included; plus error handling (sticky errors, VRAM refusal) and step graphs.
+#include <algorithm>
 #include <cstdio>
 #include <numeric>
 
@@ -55,8 +56,14 @@ TEST_CASE(RopeBothStyles) {
     std::vector<float> inv(static_cast<size_t>(c.n_rot / 2));
     for (int i = 0; i < c.n_rot / 2; ++i) inv[i] = std::pow(10000.f, -2.f * i / c.n_rot) * (i % 3 == 0 ? 0.125f : 1.f);
     Pair inv_freq = MakeTensor(b, DType::F32, {c.n_rot / 2, 1, 1, 1}, inv);
+    // A second tensor with fewer heads right after (q then k): the backend fuses the pair.
+    Pair x2 = MakeF32(b, {static_cast<int64_t>(c.head_dim) * std::max(1, c.n_heads / 2), c.n, 1, 1}, 22);
     b.cpu->Rope(x.cpu, c.head_dim, c.n_rot, pos.cpu, inv_freq.cpu, c.style, c.mscale);
     b.gpu->Rope(x.gpu, c.head_dim, c.n_rot, pos.gpu, inv_freq.gpu, c.style, c.mscale);
+    b.cpu->Rope(x2.cpu, c.head_dim, c.n_rot, pos.cpu, inv_freq.cpu, c.style, c.mscale);
+    b.gpu->Rope(x2.gpu, c.head_dim, c.n_rot, pos.gpu, inv_freq.gpu, c.style, c.mscale);
+    ExpectClose(b, x2, c.first > 1000 ? 5e-3 : 1e-5, "Rope, second of a fused pair");
+    FreePair(b, x2);
     // Angles reach 3e4 radians: float sin/cos argument reduction differs by ~1e-3 there.
     ExpectClose(b, x, c.first > 1000 ? 5e-3 : 1e-5,
                 "Rope head_dim " + std::to_string(c.head_dim) + " n_rot " + std::to_string(c.n_rot) +

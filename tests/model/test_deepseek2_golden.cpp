@@ -5,6 +5,8 @@
 // compressed latent only.
 #include <QtTest>
 
+#include <deque>
+
 #include "formats/convert.h"
 #include "formats/gguf.h"
 #include "golden.h"
@@ -117,6 +119,66 @@ class TestDeepseek2Golden : public QObject {
     QVERIFY((*gguf)->FindTensor("blk.1.ffn_gate.weight") == nullptr);  // MoE layer: no dense FFN
     QCOMPARE((*gguf)->GetInt("deepseek2.expert_gating_func").value_or(0), int64_t{2});
     QCOMPARE((*gguf)->GetInt("deepseek2.attention.kv_lora_rank").value_or(0), int64_t{32});
+  }
+
+  // Newer llama.cpp files carry attn_k_b {nope, kv_lora, H} and attn_v_b {kv_lora, v, H} in
+  // place of attn_kv_b, and describe the absorbed form in key_length / value_length with the
+  // per-head sizes in key_length_mla / value_length_mla. Rewritten that way (the split done here
+  // by plain loops), the model gives the same logits as the folder.
+  void splitKvBLayoutMatches() {
+    const Golden g = LoadGolden(kModel);
+    auto src = GgufFile::Open(ModelPath("gguf"));
+    QVERIFY2(src.ok(), src.status().message().c_str());
+    const GgufFile& in = **src;
+    const int64_t H = 4, nope = 16, rope = 8, v = 16, lora = 32;
+    GgufWriter writer;
+    for (const auto& [key, value] : in.metadata()) writer.SetValue(key, value);
+    writer.SetUint32("deepseek2.attention.key_length", lora + rope);
+    writer.SetUint32("deepseek2.attention.value_length", lora);
+    writer.SetUint32("deepseek2.attention.key_length_mla", nope + rope);
+    writer.SetUint32("deepseek2.attention.value_length_mla", v);
+    std::deque<std::vector<float>> keep;  // the split tensors' bytes (stable addresses) until Write
+    for (const GgufTensorInfo& t : in.tensors()) {
+      const TensorView view = in.View(t);
+      const std::string suffix = ".attn_kv_b.weight";
+      if (!t.name.ends_with(suffix)) {
+        writer.AddTensor(t.name, t.type, t.ne, t.n_dims, view.data);
+        continue;
+      }
+      QCOMPARE(t.type, DType::F32);
+      const auto* kv_b = static_cast<const float*>(view.data);  // {lora, H*(nope+v)}
+      std::vector<float>& k_b = keep.emplace_back(H * lora * nope);
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t i = 0; i < nope; ++i)
+          for (int64_t j = 0; j < lora; ++j) k_b[(h * lora + j) * nope + i] = kv_b[(h * (nope + v) + i) * lora + j];
+      std::vector<float>& v_b = keep.emplace_back(H * v * lora);
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t i = 0; i < v; ++i)
+          for (int64_t j = 0; j < lora; ++j) v_b[(h * v + i) * lora + j] = kv_b[(h * (nope + v) + nope + i) * lora + j];
+      const std::string prefix = t.name.substr(0, t.name.size() - suffix.size());
+      writer.AddTensor(prefix + ".attn_k_b.weight", DType::F32, {nope, lora, H, 1}, 3, k_b.data());
+      writer.AddTensor(prefix + ".attn_v_b.weight", DType::F32, {lora, v, H, 1}, 3, v_b.data());
+    }
+    const std::string out = (tmp_.path() + "/split-kv-b.gguf").toStdString();
+    Status st = writer.Write(out);
+    QVERIFY2(st.ok(), st.message().c_str());
+
+    auto split = GgufFile::Open(out);
+    QVERIFY(split.ok());
+    QVERIFY((*split)->FindTensor("blk.0.attn_kv_b.weight") == nullptr);
+    QVERIFY((*split)->FindTensor("blk.0.attn_k_b.weight") != nullptr);
+
+    auto loaded = LoadModel(out);
+    QVERIFY2(loaded.ok(), loaded.status().message().c_str());
+    const size_t vocab = static_cast<size_t>((*loaded)->config().vocab_size);
+    auto session = Session::Create(**loaded, {.context = 32});
+    QVERIFY(session.ok());
+    auto logits = (*session)->Evaluate(g.input_ids, true);
+    QVERIFY2(logits.ok(), logits.status().message().c_str());
+    for (size_t pos = 0; pos < g.input_ids.size(); ++pos) {
+      const float diff = MaxAbsDiff(logits->data() + pos * vocab, g.prefill_logits[pos].data(), vocab);
+      QVERIFY2(diff <= 1e-3f, qPrintable(QString("position %1: max |logit diff| = %2").arg(pos).arg(diff)));
+    }
   }
 
   // The cache holds (kv_lora_rank + qk_rope_dim) values per token and layer, nothing else.

@@ -3,7 +3,10 @@
 // next message. The tiny test model answers in milliseconds, faster than anyone can stop it,
 // so this uses a slow scripted engine, and the real Gemma 3 270M model when it is installed.
 #include <QApplication>
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QToolButton>
 #include <QtTest>
 
 #include "chat/chat_controller.h"

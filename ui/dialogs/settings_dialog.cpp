@@ -28,6 +28,7 @@ SettingsDialog::SettingsDialog(const AppServices& services, QWidget* parent) : Q
   auto* models = new QGroupBox(tr("Model folders"), this);
   auto* models_layout = new QHBoxLayout(models);
   folders_ = new QListWidget(models);
+  folders_->setIconSize(QSize(16, 16));
   folders_->setObjectName(QStringLiteral("SettingsFolders"));
   for (const QString& f : settings.modelFolders())
     folders_->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/folder.svg")), f));

@@ -39,6 +39,7 @@ ModelLibraryPage::ModelLibraryPage(const AppServices& services, QWidget* parent)
   // Folders.
   auto* folder_row = new QHBoxLayout();
   folders_ = new QListWidget(this);
+  folders_->setIconSize(QSize(16, 16));
   folders_->setObjectName(QStringLiteral("ModelFolders"));
   folders_->setMaximumHeight(72);
   auto* folder_buttons = new QVBoxLayout();

@@ -22,6 +22,9 @@ Status MoeFeedForward(const CpuContext& ctx, Tensor& out, const Tensor& x, const
                       const Tensor& up_exps, const Tensor& down_exps, const Tensor& expert_ids,
                       const Tensor& expert_weights);
 
+// True when the bytes of two tensors overlap.
+bool Overlap(const Tensor& a, const Tensor& b);
+
 // One expert's (or head's) {K, M} matrix of a stacked {K, M, E} weight.
 inline Tensor MatrixSlice(const Tensor& stacked, int64_t index) {
   Tensor t = stacked;

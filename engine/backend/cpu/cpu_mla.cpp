@@ -25,6 +25,7 @@ Status MatMulHeads(const CpuContext& ctx, Tensor& out, const Tensor& w, const Te
   if (x.ne[0] != H * K || out.ne[0] != H * M || out.rows() != n)
     return InvalidArgument("MatMulHeads: x " + Describe(x) + " must be [H*K], out " + Describe(out) +
                            " [H*M] for w " + Describe(w));
+  if (Overlap(out, x)) return InvalidArgument("MatMulHeads: out must not overlap x");
   std::vector<float> xh(static_cast<size_t>(n * K)), oh(static_cast<size_t>(n * M));
   const auto* xs = static_cast<const float*>(x.data);
   auto* os = static_cast<float*>(out.data);
@@ -43,6 +44,7 @@ Status CopyColumns(Tensor& dst, int64_t dst_col, const Tensor& src, int64_t src_
   if (groups <= 0 || count < 0 || dst.ne[0] % groups != 0 || src.ne[0] % groups != 0 || dst.rows() != src.rows())
     return InvalidArgument("CopyColumns: " + Describe(src) + " -> " + Describe(dst) + " in " +
                            std::to_string(groups) + " groups: the rows must match and divide into the groups");
+  if (Overlap(dst, src)) return InvalidArgument("CopyColumns: dst must not overlap src");
   const int64_t dw = dst.ne[0] / groups, sw = src.ne[0] / groups;
   if (dst_col < 0 || src_col < 0 || dst_col + count > dw || src_col + count > sw)
     return InvalidArgument("CopyColumns: columns out of range for " + Describe(src) + " -> " + Describe(dst));

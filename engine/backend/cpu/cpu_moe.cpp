@@ -75,6 +75,12 @@ void RouteToken(const float* logits, const float* bias, const MoeRoutingParams& 
 
 }  // namespace
 
+bool Overlap(const Tensor& a, const Tensor& b) {
+  const auto* a0 = static_cast<const uint8_t*>(a.data);
+  const auto* b0 = static_cast<const uint8_t*>(b.data);
+  return a0 < b0 + b.nbytes() && b0 < a0 + a.nbytes();
+}
+
 Status MoeRoute(Tensor& expert_ids, Tensor& expert_weights, const Tensor& logits, const Tensor* selection_bias,
                 const MoeRoutingParams& p) {
   if (logits.type != DType::F32 || expert_weights.type != DType::F32 || expert_ids.type != DType::I32)
@@ -114,6 +120,7 @@ Status MoeFeedForward(const CpuContext& ctx, Tensor& out, const Tensor& x, const
       expert_weights.ne[0] != k || expert_weights.rows() != n)
     return InvalidArgument("MoeFeedForward: shapes do not fit: gate/up {d, ffn, E}, down {ffn, d, E}, x and out "
                            "[d, n], ids and weights [k, n]");
+  if (Overlap(out, x)) return InvalidArgument("MoeFeedForward: out must not overlap x");
   const auto* ids = static_cast<const int32_t*>(expert_ids.data);
   const auto* wts = static_cast<const float*>(expert_weights.data);
   for (int64_t i = 0; i < n * k; ++i)

@@ -74,7 +74,7 @@ Status CudaBackend::Init(int device_index) {
 }
 
 CudaBackend::~CudaBackend() {
-  pending_add_.active = false;
+  pending_add_.active = pending_rope_.active = pending_store_.active = false;
   if (stream_) cudaStreamSynchronize(stream_);
   DropGraphs();
   for (auto& [p, bytes] : sizes_) cudaFreeAsync(p, stream_);  // scratch buffers included

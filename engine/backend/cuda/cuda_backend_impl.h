@@ -77,7 +77,7 @@ class CudaBackend final : public Backend {
     if (!keeps_pending) FlushPending();
     return mode_ != StepMode::kReplay && status_.ok();
   }
-  // Launches a deferred residual Add (see Add and RmsNorm).
+  // Launches whatever op was deferred (Add, Rope, StoreKV) on its own.
   void FlushPending();
   // The int8 activations of x [n][k] in xq8_, written by this op (see MatMul).
   Expected<int8_t*> Q8Buffer(int64_t n, int64_t k);
@@ -127,6 +127,20 @@ class CudaBackend final : public Backend {
     bool active = false;
     Tensor out, a, b;
   } pending_add_;
+  // Likewise Rope(q) waits for Rope(k) and StoreKV(k) for StoreKV(v): one launch per pair.
+  struct PendingRope {
+    bool active = false;
+    Tensor x, positions, inv_freq;
+    int head_dim = 0, n_rot = 0;
+    RopeStyle style = RopeStyle::kNeox;
+    float mscale = 1.f;
+  } pending_rope_;
+  struct PendingStore {
+    bool active = false;
+    Tensor cache, src, positions;
+  } pending_store_;
+  void LaunchRope(const PendingRope& a, const PendingRope* b);    // b: fused second tensor
+  void LaunchStore(const PendingStore& a, const PendingStore* b);
   void* cublas_ws_ = nullptr;
   static constexpr int64_t kArgMaxRows = 4096;  // rows per ArgMax launch
   void* argmax_scratch_ = nullptr;              // zeroed keys and counters for kArgMaxRows rows

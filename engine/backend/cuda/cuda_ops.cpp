@@ -152,24 +152,60 @@ void CudaBackend::LayerNorm(Tensor& out, const Tensor& x, const Tensor& w, const
 
 void CudaBackend::Rope(Tensor& x, int head_dim, int n_rot, const Tensor& positions, const Tensor& inv_freq,
                        RopeStyle style, float mscale) {
-  if (!Runs()) return;
+  if (!Runs(/*keeps_pending=*/true)) return;
   const int64_t n = x.rows();
   if (x.type != DType::F32 || head_dim <= 0 || x.ne[0] % head_dim != 0 || n_rot > head_dim || n_rot % 2 != 0 ||
-      positions.type != DType::I32 || positions.elements() < n || inv_freq.elements() < n_rot / 2)
+      positions.type != DType::I32 || positions.elements() < n || inv_freq.elements() < n_rot / 2) {
+    FlushPending();
     return Fail(ShapeError("Rope", Dims(x) + " head_dim " + std::to_string(head_dim) + " n_rot " +
                                        std::to_string(n_rot)));
-  kernels::Rope(F(x), n, x.ne[0] / head_dim, head_dim, n_rot, I(positions), F(inv_freq),
-                style == RopeStyle::kInterleaved, mscale, stream_);
+  }
+  const PendingRope op{true, x, positions, inv_freq, head_dim, n_rot, style, mscale};
+  const PendingRope& p = pending_rope_;
+  const bool pair = p.active && p.positions.data == positions.data && p.inv_freq.data == inv_freq.data &&
+                    p.head_dim == head_dim && p.n_rot == n_rot && p.style == style && p.mscale == mscale &&
+                    p.x.rows() == n && p.x.data != x.data;
+  if (pair) {
+    LaunchRope(p, &op);
+    pending_rope_.active = false;
+    return;
+  }
+  FlushPending();
+  pending_rope_ = op;  // q waits for k
+}
+
+void CudaBackend::LaunchRope(const PendingRope& a, const PendingRope* b) {
+  kernels::Rope(static_cast<float*>(a.x.data), a.x.rows(), a.x.ne[0] / a.head_dim, a.head_dim, a.n_rot, I(a.positions),
+                F(a.inv_freq), a.style == RopeStyle::kInterleaved, a.mscale, stream_,
+                b ? static_cast<float*>(b->x.data) : nullptr, b ? b->x.ne[0] / b->head_dim : 0);
   CheckLaunch("Rope");
 }
 
 void CudaBackend::StoreKV(Tensor& cache, const Tensor& src, const Tensor& positions) {
-  if (!Runs()) return;
+  if (!Runs(/*keeps_pending=*/true)) return;
   const int64_t n = src.rows();
   if ((cache.type != DType::F32 && cache.type != DType::F16) || src.type != DType::F32 ||
-      src.ne[0] != cache.ne[0] || positions.type != DType::I32 || positions.elements() < n)
+      src.ne[0] != cache.ne[0] || positions.type != DType::I32 || positions.elements() < n) {
+    FlushPending();
     return Fail(ShapeError("StoreKV", Dims(cache) + " <- " + Dims(src)));
-  kernels::StoreKV(cache.data, cache.type == DType::F16, F(src), I(positions), n, src.ne[0], cache.rows(), stream_);
+  }
+  const PendingStore op{true, cache, src, positions};
+  const PendingStore& p = pending_store_;
+  const bool pair = p.active && p.positions.data == positions.data && p.cache.type == cache.type &&
+                    p.cache.rows() == cache.rows() && p.src.rows() == n && p.cache.data != cache.data;
+  if (pair) {
+    LaunchStore(p, &op);
+    pending_store_.active = false;
+    return;
+  }
+  FlushPending();
+  pending_store_ = op;  // k waits for v
+}
+
+void CudaBackend::LaunchStore(const PendingStore& a, const PendingStore* b) {
+  kernels::StoreKV(a.cache.data, a.cache.type == DType::F16, F(a.src), I(a.positions), a.src.rows(), a.src.ne[0],
+                   a.cache.rows(), stream_, b ? b->cache.data : nullptr, b ? F(b->src) : nullptr,
+                   b ? b->src.ne[0] : 0);
   CheckLaunch("StoreKV");
 }
 
@@ -253,11 +289,22 @@ void CudaBackend::Add(Tensor& out, const Tensor& a, const Tensor& b) {
 }
 
 void CudaBackend::FlushPending() {
-  if (!pending_add_.active) return;
-  pending_add_.active = false;
-  if (!status_.ok()) return;
-  kernels::Add(F(pending_add_.a), F(pending_add_.b), F(pending_add_.out), pending_add_.a.elements(), stream_);
-  CheckLaunch("Add");
+  const bool ok = status_.ok();
+  if (pending_add_.active) {
+    pending_add_.active = false;
+    if (ok) {
+      kernels::Add(F(pending_add_.a), F(pending_add_.b), F(pending_add_.out), pending_add_.a.elements(), stream_);
+      CheckLaunch("Add");
+    }
+  }
+  if (pending_rope_.active) {
+    pending_rope_.active = false;
+    if (ok) LaunchRope(pending_rope_, nullptr);
+  }
+  if (pending_store_.active) {
+    pending_store_.active = false;
+    if (ok) LaunchStore(pending_store_, nullptr);
+  }
 }
 
 Expected<int8_t*> CudaBackend::Q8Buffer(int64_t n, int64_t k) {
