@@ -38,6 +38,10 @@ pip_install=(python3 -m pip install --disable-pip-version-check -q -r "$repo/ins
 
 "$repo/installer/fetch_models.sh"
 
+# ccache keyed on paths relative to the checkout, so another clone of the repository (CI's) reuses
+# earlier compilations.
+export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=true
+
 cuda_flag=()
 if command -v nvcc >/dev/null 2>&1; then cuda_flag=(-DENCLAVE_CUDA=ON); fi
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${cuda_flag[@]}" ${ENCLAVE_CMAKE_ARGS:-}

@@ -362,16 +362,14 @@ void Attention(const AttentionShape& s, const float* q, const void* k_cache, con
   const int head_groups = (group + kMaxGroup - 1) / kMaxGroup;
   const dim3 grid(static_cast<unsigned>(s.n_tokens * s.n_kv_heads * head_groups), n_splits);
   if (s.cache_is_half)
-    Launch(AttentionSplitKernel<__half>, dim3(grid), dim3(kWarps * kWarp), 0, stream, 
-        s, q, static_cast<const __half*>(k_cache), static_cast<const __half*>(v_cache), positions,
-        out, scratch, n_splits);
+    Launch(AttentionSplitKernel<__half>, dim3(grid), dim3(kWarps * kWarp), 0, stream, s, q,
+           static_cast<const __half*>(k_cache), static_cast<const __half*>(v_cache), positions, out, scratch, n_splits);
   else
-    Launch(AttentionSplitKernel<float>, dim3(grid), dim3(kWarps * kWarp), 0, stream, 
-        s, q, static_cast<const float*>(k_cache), static_cast<const float*>(v_cache), positions,
-        out, scratch, n_splits);
+    Launch(AttentionSplitKernel<float>, dim3(grid), dim3(kWarps * kWarp), 0, stream, s, q,
+           static_cast<const float*>(k_cache), static_cast<const float*>(v_cache), positions, out, scratch, n_splits);
   if (n_splits > 1)
-    Launch(AttentionCombineKernel, dim3(static_cast<unsigned>(s.n_tokens * s.n_heads)), dim3(128), 0, stream, 
-        scratch, out, n_splits, s.v_head_dim);
+    Launch(AttentionCombineKernel, dim3(static_cast<unsigned>(s.n_tokens * s.n_heads)), dim3(128), 0, stream, scratch,
+           out, n_splits, s.v_head_dim);
 }
 
 void StoreKV(void* cache, bool cache_is_half, const float* src, const int32_t* positions,

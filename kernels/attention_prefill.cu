@@ -181,8 +181,8 @@ void FlashPrefill(const AttentionShape& s, const float* q, const void* k_cache, 
   // Over 48 KB of shared memory needs an opt-in (per device and function; cheap to repeat).
   cudaFuncSetAttribute(FlashPrefillKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, sizeof(Smem));
   const dim3 grid((s.n_tokens + kRows - 1) / kRows, s.n_heads);
-  Launch(FlashPrefillKernel, dim3(grid), dim3(kThreads), sizeof(Smem), stream, s, q, static_cast<const __half*>(k_cache),
-                                                               static_cast<const __half*>(v_cache), positions, out);
+  Launch(FlashPrefillKernel, dim3(grid), dim3(kThreads), sizeof(Smem), stream, s, q,
+         static_cast<const __half*>(k_cache), static_cast<const __half*>(v_cache), positions, out);
 }
 
 }  // namespace enclave::kernels

@@ -90,21 +90,25 @@ void DequantizeRows(DType wtype, const void* w, int64_t k, int64_t row0, int64_t
         Launch(DequantRowsKernel<T, H>, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, wb, k, row_bytes,
                                                                                 rows, o);
       } else {
-        Launch(DequantRowsGenericKernel<T, H>, dim3(BlocksFor(rows * k, kThreads)), dim3(kThreads), 0, stream, 
-            wb, k, row_bytes, rows, o);
+        Launch(DequantRowsGenericKernel<T, H>, dim3(BlocksFor(rows * k, kThreads)), dim3(kThreads), 0, stream, wb, k,
+               row_bytes, rows, o);
       }
     };
-    if (to_bf16) launch(static_cast<__nv_bfloat16*>(out));
-    else launch(static_cast<__half*>(out));
+    if (to_bf16)
+      launch(static_cast<__nv_bfloat16*>(out));
+    else
+      launch(static_cast<__half*>(out));
   });
 }
 
 void ConvertF32ToHalf(const float* x, void* out, int64_t n, bool to_bf16, cudaStream_t stream) {
   constexpr int kThreads = 256;
   if (to_bf16)
-    Launch(ConvertKernel<__nv_bfloat16>, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, x, static_cast<__nv_bfloat16*>(out), n);
+    Launch(ConvertKernel<__nv_bfloat16>, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, x,
+           static_cast<__nv_bfloat16*>(out), n);
   else
-    Launch(ConvertKernel<__half>, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, x, static_cast<__half*>(out), n);
+    Launch(ConvertKernel<__half>, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, x, static_cast<__half*>(out),
+           n);
 }
 
 void AddBiasRows(float* out, const float* bias, int64_t m, int64_t n_tokens, cudaStream_t stream) {
@@ -117,8 +121,8 @@ void Embed(DType type, const void* table, int64_t width, int64_t vocab, const in
   if (n <= 0) return;
   const size_t row_bytes = RowBytes(type, width);
   DispatchMatrixType(type, [&]<DType T>() {
-    Launch(EmbedKernel<T>, dim3(static_cast<unsigned>(n)), dim3(256), 0, stream, 
-        static_cast<const uint8_t*>(table), width, vocab, row_bytes, ids, out);
+    Launch(EmbedKernel<T>, dim3(static_cast<unsigned>(n)), dim3(256), 0, stream, static_cast<const uint8_t*>(table),
+           width, vocab, row_bytes, ids, out);
   });
 }
 

@@ -46,7 +46,8 @@ __global__ void SwiGluQ8Kernel(const float* __restrict__ gate, const float* __re
 
 void SwiGluQ8(const float* gate, const float* up, float* out, int64_t n, int8_t* xq, void* xds, cudaStream_t stream) {
   if (n <= 0) return;
-  Launch(SwiGluQ8Kernel, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, gate, up, out, n, xq, static_cast<float2*>(xds));
+  Launch(SwiGluQ8Kernel, dim3(BlocksFor(n, kThreads)), dim3(kThreads), 0, stream, gate, up, out, n, xq,
+         static_cast<float2*>(xds));
 }
 
 void SwiGlu(const float* gate, const float* up, float* out, int64_t n, cudaStream_t stream) {

@@ -83,8 +83,8 @@ void MatVec(DType wtype, const void* w, int64_t k, int64_t m, const float* x, in
     int t = 0;
     if (!fast) {
       for (; t < n_tokens; ++t)
-        Launch(MatVecGenericKernel<T>, dim3(blocks), dim3(kRowsPerBlock * kWarp), 0, stream, 
-            wb, k, m, row_bytes, x + t * k, bias, out + t * m);
+        Launch(MatVecGenericKernel<T>, dim3(blocks), dim3(kRowsPerBlock * kWarp), 0, stream, wb, k, m, row_bytes,
+               x + t * k, bias, out + t * m);
       return;
     }
     const bool whole = m < kWholeBlockRows;

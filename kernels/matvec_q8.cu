@@ -50,7 +50,8 @@ struct DotQ8<DType::Q8_0, A> {
   template <int NT>
   __device__ static void Accumulate(const Raw& r, int64_t k, int64_t u, const int8_t* xq, const float2* xds,
                                     float* acc) {
-    const int32_t w[8] = {(int)r.a.x, (int)r.a.y, (int)r.a.z, (int)r.a.w, (int)r.b.x, (int)r.b.y, (int)r.b.z, (int)r.b.w};
+    const int32_t w[8] = {(int)r.a.x, (int)r.a.y, (int)r.a.z, (int)r.a.w,
+                          (int)r.b.x, (int)r.b.y, (int)r.b.z, (int)r.b.w};
     const float dw = HalfBits(r.d);
 #pragma unroll
     for (int t = 0; t < NT; ++t) {

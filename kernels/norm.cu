@@ -139,8 +139,8 @@ void LaunchNorm(const float* x, const float* w, const float* b, float* out, int6
                 cudaStream_t stream) {
   if (rows <= 0) return;
   if (VecOk<kLayerNorm>(x, w, b, out, width)) {
-    Launch(NormVecKernel<kLayerNorm>, dim3(static_cast<unsigned>(rows)), dim3(VecThreads(width)), 0, stream, x, w, b, out, width,
-                                                                                            eps, NormExtras{});
+    Launch(NormVecKernel<kLayerNorm>, dim3(static_cast<unsigned>(rows)), dim3(VecThreads(width)), 0, stream, x, w, b,
+           out, width, eps, NormExtras{});
     return;
   }
   Launch(NormKernel<kLayerNorm>, dim3(static_cast<unsigned>(rows)), dim3(256), 0, stream, x, w, b, out, width, eps);
@@ -170,8 +170,8 @@ void AddRmsNorm(float* x, const float* residual, const float* w, float* out, int
   ex.x_out = x;
   ex.xq = xq;
   ex.xds = static_cast<float2*>(xds);
-  Launch(NormVecKernel<false>, dim3(static_cast<unsigned>(rows)), dim3(VecThreads(width)), 0, stream, x, w, nullptr, out, width, eps,
-                                                                                     ex);
+  Launch(NormVecKernel<false>, dim3(static_cast<unsigned>(rows)), dim3(VecThreads(width)), 0, stream, x, w, nullptr,
+         out, width, eps, ex);
 }
 
 }  // namespace enclave::kernels

@@ -169,7 +169,8 @@ struct Unit<DType::Q6_K> {
     const float d = HalfBits(U16(row + k / 2 + k / 4 + k / 16 + (u / 8) * 2));
     const float ds[2] = {d * sc[0], d * sc[1]};
 #pragma unroll
-    for (int r = 0; r < 32; ++r) w[r] = ds[r / 16] * static_cast<float>((Q6Low(row, u, r) | (Q6High(row, k, u, r) << 4)) - 32);
+    for (int r = 0; r < 32; ++r)
+      w[r] = ds[r / 16] * static_cast<float>((Q6Low(row, u, r) | (Q6High(row, k, u, r) << 4)) - 32);
   }
   __device__ static uint16_t U16(const uint8_t* p) { return LoadNc<uint16_t>(p); }
 };

@@ -44,7 +44,7 @@ int CmdConvert(int argc, char** argv) {
     return 0;
   }
   const std::string out = args.GetOr("-o", args.GetOr("--output", ""));
-  if (out.empty()) return Fail(InvalidArgument(std::string("convert needs -o OUT.gguf\n") + kConvertUsage));
+  if (out.empty()) return Fail(InvalidArgument("convert needs -o OUT.gguf (enclave-cli convert --help)"));
   const std::string type_name = args.GetOr("--type", "f32");
   ENCLAVE_ASSIGN_OR_RETURN_CLI(FileType type, ParseFileType(type_name));
 
@@ -63,7 +63,7 @@ int CmdConvert(int argc, char** argv) {
   }
 
   if (args.positionals().size() != 1)
-    return Fail(InvalidArgument(std::string("convert needs one HF_DIR\n") + kConvertUsage));
+    return Fail(InvalidArgument("convert needs one HF_DIR (enclave-cli convert --help)"));
   ConvertOptions options;
   options.type = type_name;
   options.progress = Progress;

@@ -82,7 +82,7 @@ int Run(int argc, char** argv) {
   const std::string model_path = args.GetOr("-m", args.GetOr("--model", ""));
   const std::optional<std::string> prompt_text = args.Has("-p") ? args.Get("-p") : args.Get("--prompt");
   const std::optional<std::string> token_ids = args.Get("--token-ids");
-  if (model_path.empty()) return Fail(InvalidArgument(std::string("run needs -m PATH\n") + kRunUsage));
+  if (model_path.empty()) return Fail(InvalidArgument("run needs -m PATH (enclave-cli run --help)"));
   if (prompt_text.has_value() == token_ids.has_value())
     return Fail(InvalidArgument("run needs exactly one of -p TEXT or --token-ids 1,2,3"));
   if (!args.positionals().empty()) return Fail(InvalidArgument("unexpected argument '" + args.positionals()[0] + "'"));
@@ -167,10 +167,5 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int CmdRun(int argc, char** argv) { return Run(argc, argv); }
-
-int CmdChat(int, char**) {
-  std::fprintf(stderr, "enclave-cli: this command is not available in this build yet\n");
-  return 1;
-}
 
 }  // namespace enclave::cli

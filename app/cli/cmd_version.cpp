@@ -3,11 +3,12 @@
 
 #include "backend/backend.h"
 #include "commands.h"
+#include "core/version.h"
 
 namespace enclave::cli {
 
 int CmdVersion(int, char**) {
-  std::printf("enclave-cli %s (git %s)\n", ENCLAVE_VERSION, ENCLAVE_GIT_REVISION);
+  std::printf("enclave-cli %s (git %s)\n", Version(), GitRevision());
 #ifdef ENCLAVE_HAVE_CUDA
   std::printf("CUDA: compiled in\n");
 #else

@@ -138,6 +138,7 @@ Expected<std::string> GgufTensorName(const std::string& gguf_arch, const std::st
   return BadInput("tensor '" + hf_name + "' has no GGUF name for architecture " + gguf_arch);
 }
 
+HfCheckpoint::HfCheckpoint() = default;
 HfCheckpoint::~HfCheckpoint() = default;
 
 Expected<std::unique_ptr<HfCheckpoint>> HfCheckpoint::Open(const std::string& dir) {

@@ -67,7 +67,7 @@ class HfCheckpoint {
   Status ReadF32(const HfTensor& t, float* dst) const;
 
  private:
-  HfCheckpoint() = default;
+  HfCheckpoint();
   std::string dir_;
   HfConfig config_;
   GgufMetadata metadata_;

@@ -21,8 +21,9 @@ const WeightCase kCases[] = {
     {DType::Q4_0, 160}, {DType::Q4_K, 768}, {DType::Q6_K, 768},
 };
 
-// Quantised weights are multiplied with 8-bit activations (Q8_0 blocks of 32, Q8_K of 256) with
-// scale d = max|x_block| / 127, so each activation is off by at most d/2 (d rounded to f16 for
+// Q8_0 weights take F32 activations, so against the dequantised weights only float accumulation
+// error remains. Q4_0 and the k-quants are multiplied with 8-bit activations (Q8_0 blocks of
+// 32, Q8_K of 256) with scale d = max|x_block| / 127, so each activation is off by at most d/2 (d rounded to f16 for
 // Q8_0: 1 + 2^-11). Worst case |y - y_ref| <= sum_i |w_i| d_i / 2. Those rounding errors are
 // independent and uniform on [-d/2, d/2] (variance d^2/12), so the error's standard deviation
 // is sqrt(sum_i w_i^2 d_i^2 / 12); the tolerance is the smaller of the worst case and 6 sigma
@@ -31,7 +32,7 @@ double Tolerance(DType type, const float* w, const float* x, int64_t K) {
   double abs_wx = 0;
   for (int64_t i = 0; i < K; ++i) abs_wx += std::fabs(double(w[i]) * x[i]);
   const double float_error = 1e-5 * abs_wx + 1e-6;
-  const int64_t block = type == DType::Q8_0 || type == DType::Q4_0 ? 32
+  const int64_t block = type == DType::Q4_0 ? 32
                         : type == DType::Q4_K || type == DType::Q6_K ? 256
                                                                      : 0;
   if (block == 0) return float_error;

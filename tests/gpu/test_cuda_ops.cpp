@@ -179,8 +179,10 @@ TEST_CASE(FusedResidualNormAndInt8Chain) {
     ExpectClose(b, g, 3e-2, "SwiGlu after Q4_K MatMul" + tag);
     ExpectClose(b, o, 5e-2, "Q6_K MatMul from SwiGlu's int8" + tag);
     const std::vector<float> g_gpu = ToFloats(*b.gpu, g.gpu), xb_gpu = ToFloats(*b.gpu, xb.gpu);
-    const double o_err = RelL2(Reference(*wd.host, DType::Q6_K, ff, d, g_gpu, n, nullptr, true), ToFloats(*b.gpu, o.gpu));
-    const double u_err = RelL2(Reference(*wk.host, DType::Q8_0, d, ff, xb_gpu, n, nullptr, true), ToFloats(*b.gpu, u.gpu));
+    const double o_err =
+        RelL2(Reference(*wd.host, DType::Q6_K, ff, d, g_gpu, n, nullptr, true), ToFloats(*b.gpu, o.gpu));
+    const double u_err =
+        RelL2(Reference(*wk.host, DType::Q8_0, d, ff, xb_gpu, n, nullptr, true), ToFloats(*b.gpu, u.gpu));
     std::printf("  down from SwiGlu int8 vs exact %.2e, up from norm int8 vs exact %.2e\n", o_err, u_err);
     CHECK(o_err <= 1e-3);
     CHECK(u_err <= 1e-3);
@@ -213,7 +215,10 @@ TEST_CASE(StepGraphReplayReadsNewInputs) {
       be.EndStep();
       CHECK(be.Download(side == 0 ? next.cpu : next.gpu, side == 0 ? &cpu_next : &gpu_next, 4).ok());
     }
-    std::printf("  step %d (%s): token %d -> cpu %d gpu %d\n", step, step == 0 ? "eager" : step == 1 ? "capture" : "replay",
+    std::printf("  step %d (%s): token %d -> cpu %d gpu %d\n", step,
+                step == 0   ? "eager"
+                : step == 1 ? "capture"
+                            : "replay",
                 tok, cpu_next, gpu_next);
     CHECK(cpu_next == gpu_next);
     ExpectClose(b, logits, 2e-2, "step logits");

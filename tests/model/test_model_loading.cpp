@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "golden.h"
 #include "model/model.h"
 #include "model/weights.h"
+#include "tokenizer/tokenizer.h"
 
 using namespace enclave;
 using namespace enclave::testing;
@@ -177,6 +179,42 @@ class TestModelLoading : public QObject {
     QVERIFY(!model.ok());
     QCOMPARE(model.status().code(), ErrorCode::kCancelled);
     QCOMPARE(calls, 3);
+  }
+
+  // convert writes tokenizer.ggml.* from tokenizer.json; the GGUF's vocabulary then encodes and
+  // decodes like the folder's.
+  void convertCarriesTheVocabulary() {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(tmp_.path().toStdString()) / "qwen2-with-vocab";
+    fs::create_directories(dir);
+    for (const char* f : {"config.json", "model.safetensors"})
+      fs::copy_file(TinyModelDir("tiny-qwen2") / f, dir / f, fs::copy_options::overwrite_existing);
+    const fs::path tok = TestDataDir() / "tokenizers/deepseek-r1-distill-qwen";
+    for (const char* f : {"tokenizer.json", "tokenizer_config.json"})
+      fs::copy_file(tok / f, dir / f, fs::copy_options::overwrite_existing);
+    const std::string out = Path("qwen2-with-vocab.gguf");
+    const Status st = ConvertHfToGguf(dir.string(), out, {.type = "f32"});
+    QVERIFY2(st.ok(), st.message().c_str());
+    auto file = GgufFile::Open(out);
+    QVERIFY(file.ok());
+    QCOMPARE((*file)->GetString("tokenizer.ggml.model").value_or(""), std::string("gpt2"));
+    QCOMPARE((*file)->GetString("tokenizer.ggml.pre").value_or(""), std::string("qwen2"));
+    QVERIFY((*file)->GetString("tokenizer.chat_template").has_value());
+
+    auto from_folder = LoadModel(dir.string());
+    auto from_gguf = LoadModel(out);
+    QVERIFY(from_folder.ok() && from_gguf.ok());
+    const Tokenizer* a = (*from_folder)->tokenizer();
+    const Tokenizer* b = (*from_gguf)->tokenizer();
+    QVERIFY2(a, (*from_folder)->tokenizer_error().c_str());
+    QVERIFY2(b, (*from_gguf)->tokenizer_error().c_str());
+    for (const char* text : {"Hello world, 123 times!", "<｜User｜>What is 2+2?<｜Assistant｜><think>\n", "naïve café 北京"}) {
+      QCOMPARE(b->Encode(text, true), a->Encode(text, true));
+      const std::vector<int32_t> ids = a->Encode(text, false);
+      QCOMPARE(b->Decode(ids), a->Decode(ids));
+    }
+    QCOMPARE((*from_gguf)->eog_ids(), (*from_folder)->eog_ids());
+    QCOMPARE((*from_gguf)->chat_template(), (*from_folder)->chat_template());
   }
 
   void inspectReadsHeaderOnly() {

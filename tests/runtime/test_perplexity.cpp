@@ -114,7 +114,7 @@ class TestPerplexity : public QObject {
     options.batch = 16;
     options.progress = [&](const PerplexityProgress& p) {
       ++progress_calls;
-      return p.chunks_done <= p.chunks_total;
+      return p.chunks_total == 3;
     };
     auto r = MeasurePerplexity(**model, ids, options, base->get());
     QVERIFY2(r.ok(), r.status().message().c_str());
@@ -130,6 +130,11 @@ class TestPerplexity : public QObject {
     auto alone = MeasurePerplexity(**model, ids, {.context = 64, .batch = 16});
     QVERIFY2(alone.ok(), alone.status().message().c_str());
     QCOMPARE(alone->perplexity, r->perplexity);
+
+    // A progress callback that returns false stops after that window.
+    options.progress = [](const PerplexityProgress& p) { return p.chunks_done < 1; };
+    auto cancelled = MeasurePerplexity(**model, ids, options);
+    QCOMPARE(cancelled.status().code(), ErrorCode::kCancelled);
   }
 
   void q8CloserThanQ4_data() {

@@ -703,4 +703,537 @@
         <translation>Reasoning</translation>
     </message>
 </context>
+<context>
+    <name>enclave::ui::HardwarePage</name>
+    <message>
+        <source>Hardware</source>
+        <translation>Hardware</translation>
+    </message>
+    <message>
+        <source>Will a model fit, how fast will it run, and what does it cost? Estimated from the model&apos;s shape before anything is downloaded.</source>
+        <translation>Will a model fit, how fast will it run, and what does it cost? Estimated from the model&apos;s shape before anything is downloaded.</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>Estimate</translation>
+    </message>
+    <message>
+        <source>What runs on this hardware: every preset at every quantisation, at the context, parallel sequences, KV type and GPUs chosen on the Estimate tab. Cells show the decode speed per sequence.</source>
+        <translation>What runs on this hardware: every preset at every quantisation, at the context, parallel sequences, KV type and GPUs chosen on the Estimate tab. Cells show the decode speed per sequence.</translation>
+    </message>
+    <message>
+        <source>What runs here</source>
+        <translation>What runs here</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>From a file...</source>
+        <translation>From a file...</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>Browse...</translation>
+    </message>
+    <message>
+        <source>A GGUF file, a Hugging Face model folder or its config.json</source>
+        <translation>A GGUF file, a Hugging Face model folder or its config.json</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Quantisation</source>
+        <translation>Quantisation</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> tokens</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>Context length</translation>
+    </message>
+    <message>
+        <source>Sequences decoded together, each with its own context</source>
+        <translation>Sequences decoded together, each with its own context</translation>
+    </message>
+    <message>
+        <source>Parallel sequences</source>
+        <translation>Parallel sequences</translation>
+    </message>
+    <message>
+        <source>KV cache type</source>
+        <translation>KV cache type</translation>
+    </message>
+    <message>
+        <source>CPU only (host RAM)</source>
+        <translation>CPU only (host RAM)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1, this machine</source>
+        <translation>%1, this machine</translation>
+    </message>
+    <message>
+        <source>%1, reference only</source>
+        <translation>%1, reference only</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Number of GPUs</source>
+        <translation>Number of GPUs</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Repeating layers offloaded to the GPU(s); the rest run on the CPU</source>
+        <translation>Repeating layers offloaded to the GPU(s); the rest run on the CPU</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU layers</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>Weights</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV cache</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Compute</translation>
+    </message>
+    <message>
+        <source>Usable</source>
+        <translation>Usable</translation>
+    </message>
+    <message>
+        <source>Overhead</source>
+        <translation>Overhead</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memory</translation>
+    </message>
+    <message>
+        <source>Memory per device</source>
+        <translation>Memory per device</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>Choose a model</translation>
+    </message>
+    <message>
+        <source>GGUF or config.json (*.gguf config.json);;All files (*)</source>
+        <translation>GGUF or config.json (*.gguf config.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <source>Choose a GGUF file or a Hugging Face model folder.</source>
+        <translation>Choose a GGUF file or a Hugging Face model folder.</translation>
+    </message>
+    <message>
+        <source>Trained maximum: %1 tokens</source>
+        <translation>Trained maximum: %1 tokens</translation>
+    </message>
+    <message>
+        <source>No estimate</source>
+        <translation>No estimate</translation>
+    </message>
+    <message>
+        <source>Fits. Largest context that fits: %1 tokens.</source>
+        <translation>Fits. Largest context that fits: %1 tokens.</translation>
+    </message>
+    <message>
+        <source>Does not fit: %1</source>
+        <translation>Does not fit: %1</translation>
+    </message>
+    <message>
+        <source>Weights %1 (%2 parameters, %3 bits per weight), KV cache %4.</source>
+        <translation>Weights %1 (%2 parameters, %3 bits per weight), KV cache %4.</translation>
+    </message>
+    <message>
+        <source>Decode: %1 tok/s per sequence (%2 tok/s with the context full). Prefill: %3 tok/s.</source>
+        <translation>Decode: %1 tok/s per sequence (%2 tok/s with the context full). Prefill: %3 tok/s.</translation>
+    </message>
+    <message>
+        <source>Per GPU: %1 of %2 usable. Host RAM: %3 of %4.</source>
+        <translation>Per GPU: %1 of %2 usable. Host RAM: %3 of %4.</translation>
+    </message>
+    <message>
+        <source>Host RAM: %1 of %2.</source>
+        <translation>Host RAM: %1 of %2.</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warning: %1</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <source>Host RAM</source>
+        <translation>Host RAM</translation>
+    </message>
+    <message>
+        <source>VRAM %1</source>
+        <translation>VRAM %1</translation>
+    </message>
+    <message>
+        <source>RAM %1</source>
+        <translation>RAM %1</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n/a</translation>
+    </message>
+    <message>
+        <source>%1 tok/s</source>
+        <translation>%1 tok/s</translation>
+    </message>
+    <message>
+        <source>Fits: %1, up to %2 tokens of context</source>
+        <translation>Fits: %1, up to %2 tokens of context</translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation>does not fit</translation>
+    </message>
+    <message>
+        <source>Needs %1</source>
+        <translation>Needs %1</translation>
+    </message>
+</context>
+<context>
+    <name>enclave::ui::MonitorPage</name>
+    <message>
+        <source>Alert: %1</source>
+        <translation>Alert: %1</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Monitor</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2</source>
+        <translation>GPU %1: %2</translation>
+    </message>
+    <message>
+        <source>Last minute</source>
+        <translation>Last minute</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>Last 5 minutes</translation>
+    </message>
+    <message>
+        <source>Last 10 minutes</source>
+        <translation>Last 10 minutes</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>Export CSV...</translation>
+    </message>
+    <message>
+        <source>%1. Driver %2, CUDA %3.</source>
+        <translation>%1. Driver %2, CUDA %3.</translation>
+    </message>
+    <message>
+        <source>No NVIDIA GPU detected. CPU, memory and engine charts keep working. (%1)</source>
+        <translation>No NVIDIA GPU detected. CPU, memory and engine charts keep working. (%1)</translation>
+    </message>
+    <message>
+        <source>GPU utilisation</source>
+        <translation>GPU utilisation</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Memory controller</source>
+        <translation>Memory controller</translation>
+    </message>
+    <message>
+        <source>VRAM</source>
+        <translation>VRAM</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <source>Held by the engine</source>
+        <translation>Held by the engine</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <source>°C</source>
+        <translation>°C</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>Power</translation>
+    </message>
+    <message>
+        <source>W</source>
+        <translation>W</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>Draw</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>Limit</translation>
+    </message>
+    <message>
+        <source>Clocks</source>
+        <translation>Clocks</translation>
+    </message>
+    <message>
+        <source>MHz</source>
+        <translation>MHz</translation>
+    </message>
+    <message>
+        <source>SM</source>
+        <translation>SM</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memory</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <source>tok/s</source>
+        <translation>tok/s</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>Tokens per second</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>All cores</translation>
+    </message>
+    <message>
+        <source>Enclave</source>
+        <translation>Enclave</translation>
+    </message>
+    <message>
+        <source>RAM</source>
+        <translation>RAM</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <source>Processes on the selected GPU</source>
+        <translation>Processes on the selected GPU</translation>
+    </message>
+    <message>
+        <source>This process (host memory)</source>
+        <translation>This process (host memory)</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>GPU %1%, VRAM %2 of %3, %4, %5 of %6, SM %7, fan %8, PCIe rx %9/s tx %10/s, clock limits: %11</source>
+        <translation>GPU %1%, VRAM %2 of %3, %4, %5 of %6, SM %7, fan %8, PCIe rx %9/s tx %10/s, clock limits: %11</translation>
+    </message>
+    <message>
+        <source>CPU %1, RAM %2 of %3, engine %4 at %5 tok/s</source>
+        <translation>CPU %1, RAM %2 of %3, engine %4 at %5 tok/s</translation>
+    </message>
+    <message>
+        <source>%1 (this process)</source>
+        <translation>%1 (this process)</translation>
+    </message>
+    <message>
+        <source>Export samples</source>
+        <translation>Export samples</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export failed</translation>
+    </message>
+</context>
+<context>
+    <name>enclave::ui::TcoPanel</name>
+    <message>
+        <source>Local hardware</source>
+        <translation>Local hardware</translation>
+    </message>
+    <message>
+        <source> W</source>
+        <translation> W</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source> % per year</source>
+        <translation> % per year</translation>
+    </message>
+    <message>
+        <source>Purchase price</source>
+        <translation>Purchase price</translation>
+    </message>
+    <message>
+        <source>Power under load</source>
+        <translation>Power under load</translation>
+    </message>
+    <message>
+        <source>Electricity per kWh</source>
+        <translation>Electricity per kWh</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Utilisation</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <source>Cloud API</source>
+        <translation>Cloud API</translation>
+    </message>
+    <message>
+        <source> M</source>
+        <translation> M</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> years</translation>
+    </message>
+    <message>
+        <source>Per million input tokens</source>
+        <translation>Per million input tokens</translation>
+    </message>
+    <message>
+        <source>Per million output tokens</source>
+        <translation>Per million output tokens</translation>
+    </message>
+    <message>
+        <source>Input tokens per day</source>
+        <translation>Input tokens per day</translation>
+    </message>
+    <message>
+        <source>Output tokens per day</source>
+        <translation>Output tokens per day</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Local (cumulative)</source>
+        <translation>Local (cumulative)</translation>
+    </message>
+    <message>
+        <source>Cloud API (cumulative)</source>
+        <translation>Cloud API (cumulative)</translation>
+    </message>
+    <message>
+        <source>Break-even</source>
+        <translation>Break-even</translation>
+    </message>
+    <message>
+        <source>Total cost of ownership</source>
+        <translation>Total cost of ownership</translation>
+    </message>
+    <message>
+        <source>Years</source>
+        <translation>Years</translation>
+    </message>
+    <message>
+        <source>USD</source>
+        <translation>USD</translation>
+    </message>
+    <message>
+        <source>Break-even after %1 years (%2 months): local %3 vs cloud %4 over %5 years.</source>
+        <translation>Break-even after %1 years (%2 months): local %3 vs cloud %4 over %5 years.</translation>
+    </message>
+    <message>
+        <source>Break-even after %1 years, beyond the %2 shown: the cloud is cheaper over this period.</source>
+        <translation>Break-even after %1 years, beyond the %2 shown: the cloud is cheaper over this period.</translation>
+    </message>
+    <message>
+        <source>No break-even: the cloud API stays cheaper than running this hardware.</source>
+        <translation>No break-even: the cloud API stays cheaper than running this hardware.</translation>
+    </message>
+    <message>
+        <source>Running cost %1 per year (energy %2), cloud %3 per year.</source>
+        <translation>Running cost %1 per year (energy %2), cloud %3 per year.</translation>
+    </message>
+    <message>
+        <source>One machine cannot produce that many output tokens a day at %1 tok/s (it would need %2% of the day).</source>
+        <translation>One machine cannot produce that many output tokens a day at %1 tok/s (it would need %2% of the day).</translation>
+    </message>
+    <message>
+        <source>At %1 tok/s the hardware needs %2% of the day for the output tokens.</source>
+        <translation>At %1 tok/s the hardware needs %2% of the day for the output tokens.</translation>
+    </message>
+</context>
 </TS>

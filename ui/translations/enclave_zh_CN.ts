@@ -703,4 +703,537 @@
         <translation>推理过程</translation>
     </message>
 </context>
+<context>
+    <name>enclave::ui::HardwarePage</name>
+    <message>
+        <source>Hardware</source>
+        <translation>硬件</translation>
+    </message>
+    <message>
+        <source>Will a model fit, how fast will it run, and what does it cost? Estimated from the model&apos;s shape before anything is downloaded.</source>
+        <translation>模型能否装下、运行多快、成本多少？在下载任何文件之前，根据模型结构进行估算。</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>估算</translation>
+    </message>
+    <message>
+        <source>What runs on this hardware: every preset at every quantisation, at the context, parallel sequences, KV type and GPUs chosen on the Estimate tab. Cells show the decode speed per sequence.</source>
+        <translation>此硬件能运行什么：每个预设模型在每种量化下的结果，使用“估算”页中选择的上下文长度、并行序列数、KV 类型和 GPU。单元格显示每个序列的解码速度。</translation>
+    </message>
+    <message>
+        <source>What runs here</source>
+        <translation>可运行的模型</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>成本</translation>
+    </message>
+    <message>
+        <source>From a file...</source>
+        <translation>从文件...</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>A GGUF file, a Hugging Face model folder or its config.json</source>
+        <translation>GGUF 文件、Hugging Face 模型文件夹或其 config.json</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Quantisation</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>Sequences decoded together, each with its own context</source>
+        <translation>同时解码的序列数，每个序列有自己的上下文</translation>
+    </message>
+    <message>
+        <source>Parallel sequences</source>
+        <translation>并行序列</translation>
+    </message>
+    <message>
+        <source>KV cache type</source>
+        <translation>KV 缓存类型</translation>
+    </message>
+    <message>
+        <source>CPU only (host RAM)</source>
+        <translation>仅 CPU（主机内存）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1, this machine</source>
+        <translation>%1，本机</translation>
+    </message>
+    <message>
+        <source>%1, reference only</source>
+        <translation>%1，仅供参考</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Number of GPUs</source>
+        <translation>GPU 数量</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Repeating layers offloaded to the GPU(s); the rest run on the CPU</source>
+        <translation>卸载到 GPU 的重复层数；其余层在 CPU 上运行</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>计算缓冲区</translation>
+    </message>
+    <message>
+        <source>Usable</source>
+        <translation>可用（扣除余量）</translation>
+    </message>
+    <message>
+        <source>Overhead</source>
+        <translation>开销</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>Memory per device</source>
+        <translation>每个设备的内存</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>GGUF or config.json (*.gguf config.json);;All files (*)</source>
+        <translation>GGUF 或 config.json (*.gguf config.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>Choose a GGUF file or a Hugging Face model folder.</source>
+        <translation>请选择 GGUF 文件或 Hugging Face 模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Trained maximum: %1 tokens</source>
+        <translation>训练最大长度：%1 个词元</translation>
+    </message>
+    <message>
+        <source>No estimate</source>
+        <translation>无估算结果</translation>
+    </message>
+    <message>
+        <source>Fits. Largest context that fits: %1 tokens.</source>
+        <translation>可以装下。可容纳的最大上下文：%1 个词元。</translation>
+    </message>
+    <message>
+        <source>Does not fit: %1</source>
+        <translation>装不下：%1</translation>
+    </message>
+    <message>
+        <source>Weights %1 (%2 parameters, %3 bits per weight), KV cache %4.</source>
+        <translation>权重 %1（%2 参数，每个权重 %3 位），KV 缓存 %4。</translation>
+    </message>
+    <message>
+        <source>Decode: %1 tok/s per sequence (%2 tok/s with the context full). Prefill: %3 tok/s.</source>
+        <translation>解码：每个序列 %1 词元/秒（上下文占满时 %2 词元/秒）。预填充：%3 词元/秒。</translation>
+    </message>
+    <message>
+        <source>Per GPU: %1 of %2 usable. Host RAM: %3 of %4.</source>
+        <translation>每个 GPU：%1 / 可用 %2。主机内存：%3 / %4。</translation>
+    </message>
+    <message>
+        <source>Host RAM: %1 of %2.</source>
+        <translation>主机内存：%1 / %2。</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <source>Host RAM</source>
+        <translation>主机内存</translation>
+    </message>
+    <message>
+        <source>VRAM %1</source>
+        <translation>显存 %1</translation>
+    </message>
+    <message>
+        <source>RAM %1</source>
+        <translation>内存 %1</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>%1 tok/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>Fits: %1, up to %2 tokens of context</source>
+        <translation>可以装下：%1，上下文最多 %2 个词元</translation>
+    </message>
+    <message>
+        <source>does not fit</source>
+        <translation>装不下</translation>
+    </message>
+    <message>
+        <source>Needs %1</source>
+        <translation>需要 %1</translation>
+    </message>
+</context>
+<context>
+    <name>enclave::ui::MonitorPage</name>
+    <message>
+        <source>Alert: %1</source>
+        <translation>警报：%1</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2</source>
+        <translation>GPU %1：%2</translation>
+    </message>
+    <message>
+        <source>Last minute</source>
+        <translation>最近 1 分钟</translation>
+    </message>
+    <message>
+        <source>Last 5 minutes</source>
+        <translation>最近 5 分钟</translation>
+    </message>
+    <message>
+        <source>Last 10 minutes</source>
+        <translation>最近 10 分钟</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>导出 CSV...</translation>
+    </message>
+    <message>
+        <source>%1. Driver %2, CUDA %3.</source>
+        <translation>%1。驱动 %2，CUDA %3。</translation>
+    </message>
+    <message>
+        <source>No NVIDIA GPU detected. CPU, memory and engine charts keep working. (%1)</source>
+        <translation>未检测到 NVIDIA GPU。CPU、内存和引擎图表仍可使用。（%1）</translation>
+    </message>
+    <message>
+        <source>GPU utilisation</source>
+        <translation>GPU 利用率</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>Memory controller</source>
+        <translation>显存控制器</translation>
+    </message>
+    <message>
+        <source>VRAM</source>
+        <translation>显存</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>已用</translation>
+    </message>
+    <message>
+        <source>Held by the engine</source>
+        <translation>引擎占用</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>°C</source>
+        <translation>°C</translation>
+    </message>
+    <message>
+        <source>Power</source>
+        <translation>功耗</translation>
+    </message>
+    <message>
+        <source>W</source>
+        <translation>W</translation>
+    </message>
+    <message>
+        <source>Draw</source>
+        <translation>当前功耗</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>上限</translation>
+    </message>
+    <message>
+        <source>Clocks</source>
+        <translation>频率</translation>
+    </message>
+    <message>
+        <source>MHz</source>
+        <translation>MHz</translation>
+    </message>
+    <message>
+        <source>SM</source>
+        <translation>SM</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>显存</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>每秒词元数</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>All cores</source>
+        <translation>所有核心</translation>
+    </message>
+    <message>
+        <source>Enclave</source>
+        <translation>Enclave</translation>
+    </message>
+    <message>
+        <source>RAM</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>Processes on the selected GPU</source>
+        <translation>所选 GPU 上的进程</translation>
+    </message>
+    <message>
+        <source>This process (host memory)</source>
+        <translation>本进程（主机内存）</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>GPU %1%, VRAM %2 of %3, %4, %5 of %6, SM %7, fan %8, PCIe rx %9/s tx %10/s, clock limits: %11</source>
+        <translation>GPU %1%，显存 %2 / %3，%4，%5 / %6，SM %7，风扇 %8，PCIe 接收 %9/s 发送 %10/s，降频原因：%11</translation>
+    </message>
+    <message>
+        <source>CPU %1, RAM %2 of %3, engine %4 at %5 tok/s</source>
+        <translation>CPU %1，内存 %2 / %3，引擎 %4，%5 词元/秒</translation>
+    </message>
+    <message>
+        <source>%1 (this process)</source>
+        <translation>%1（本进程）</translation>
+    </message>
+    <message>
+        <source>Export samples</source>
+        <translation>导出采样数据</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
+<context>
+    <name>enclave::ui::TcoPanel</name>
+    <message>
+        <source>Local hardware</source>
+        <translation>本地硬件</translation>
+    </message>
+    <message>
+        <source> W</source>
+        <translation> W</translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <source> % per year</source>
+        <translation> % 每年</translation>
+    </message>
+    <message>
+        <source>Purchase price</source>
+        <translation>购买价格</translation>
+    </message>
+    <message>
+        <source>Power under load</source>
+        <translation>满载功耗</translation>
+    </message>
+    <message>
+        <source>Electricity per kWh</source>
+        <translation>每千瓦时电价</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>利用率</translation>
+    </message>
+    <message>
+        <source>Maintenance</source>
+        <translation>维护费用</translation>
+    </message>
+    <message>
+        <source>Cloud API</source>
+        <translation>云 API</translation>
+    </message>
+    <message>
+        <source> M</source>
+        <translation> 百万</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>Per million input tokens</source>
+        <translation>每百万输入词元</translation>
+    </message>
+    <message>
+        <source>Per million output tokens</source>
+        <translation>每百万输出词元</translation>
+    </message>
+    <message>
+        <source>Input tokens per day</source>
+        <translation>每日输入词元</translation>
+    </message>
+    <message>
+        <source>Output tokens per day</source>
+        <translation>每日输出词元</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <source>Local (cumulative)</source>
+        <translation>本地（累计）</translation>
+    </message>
+    <message>
+        <source>Cloud API (cumulative)</source>
+        <translation>云 API（累计）</translation>
+    </message>
+    <message>
+        <source>Break-even</source>
+        <translation>盈亏平衡点</translation>
+    </message>
+    <message>
+        <source>Total cost of ownership</source>
+        <translation>总拥有成本</translation>
+    </message>
+    <message>
+        <source>Years</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>USD</source>
+        <translation>美元</translation>
+    </message>
+    <message>
+        <source>Break-even after %1 years (%2 months): local %3 vs cloud %4 over %5 years.</source>
+        <translation>%1 年（%2 个月）后达到盈亏平衡：%5 年内本地 %3，云端 %4。</translation>
+    </message>
+    <message>
+        <source>Break-even after %1 years, beyond the %2 shown: the cloud is cheaper over this period.</source>
+        <translation>%1 年后才达到盈亏平衡，超出所示的 %2 年：在此期间云端更便宜。</translation>
+    </message>
+    <message>
+        <source>No break-even: the cloud API stays cheaper than running this hardware.</source>
+        <translation>无盈亏平衡点：云 API 始终比运行此硬件便宜。</translation>
+    </message>
+    <message>
+        <source>Running cost %1 per year (energy %2), cloud %3 per year.</source>
+        <translation>运行成本每年 %1（电费 %2），云端每年 %3。</translation>
+    </message>
+    <message>
+        <source>One machine cannot produce that many output tokens a day at %1 tok/s (it would need %2% of the day).</source>
+        <translation>以 %1 词元/秒的速度，一台机器每天无法产出这么多输出词元（需要一天中 %2% 的时间）。</translation>
+    </message>
+    <message>
+        <source>At %1 tok/s the hardware needs %2% of the day for the output tokens.</source>
+        <translation>以 %1 词元/秒的速度，该硬件每天需要 %2% 的时间来产出这些输出词元。</translation>
+    </message>
+</context>
 </TS>

@@ -33,6 +33,11 @@ ENCLAVE_AVX2 inline __m256 LoadBf16x8(const uint16_t* p) {
   return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
 }
 
+// 8 signed bytes widened to 8 floats (Q8_0 weights against F32 activations).
+ENCLAVE_AVX2 inline __m256 Q8x8ToFloat(const int8_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
+
 // Sum of a[i] * b[i] over 32 signed bytes, as 8 int32 lanes.
 ENCLAVE_AVX2 inline __m256i DotS8(__m256i a, __m256i b) {
   const __m256i products = _mm256_maddubs_epi16(_mm256_sign_epi8(a, a), _mm256_sign_epi8(b, a));

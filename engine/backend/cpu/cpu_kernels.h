@@ -2,9 +2,11 @@
 // (always compiled, always correct, the reference) and one of AVX2/FMA versions chosen at run
 // time on machines that have them. Everything above this table is shared by both.
 //
-// Quantised weights are multiplied with quantised activations, as ggml does: activations are
-// rounded to 8 bits per block (Q8_0 for Q8_0/Q4_0 weights, Q8_K for the k-quants) so the inner
-// loop is an integer dot product; the scales are applied once per block.
+// Q4_0 and the k-quants are multiplied with quantised activations, as ggml does: activations are
+// rounded to 8 bits per block (Q8_0 for Q4_0 weights, Q8_K for the k-quants) so the inner loop
+// is an integer dot product; the scales are applied once per block. Q8_0 weights take F32
+// activations: rounding the activations too flips near ties in greedy decoding, and a Q8_0 file
+// is meant to follow its F32 source.
 #pragma once
 
 #include <cstddef>
@@ -34,7 +36,7 @@ struct CpuKernels {
   RowDotFn dot_f32;   // F32 weights, F32 activations (also q.k in attention)
   RowDotFn dot_f16;   // F16 weights (or an F16 K cache), F32 activations
   RowDotFn dot_bf16;  // BF16 weights, F32 activations
-  RowDotFn dot_q8_0;  // Q8_0 weights, Q8_0 activations
+  RowDotFn dot_q8_0;  // Q8_0 weights, F32 activations
   RowDotFn dot_q4_0;  // Q4_0 weights, Q8_0 activations
   RowDotFn dot_q4_k;  // Q4_K weights, Q8_K activations
   RowDotFn dot_q6_k;  // Q6_K weights, Q8_K activations
@@ -63,7 +65,7 @@ const CpuKernels* Avx2Kernels();
 const CpuKernels& BestKernels();
 
 // What activations are converted to before a dot product with weights of this type:
-// F32 for F32/F16/BF16, Q8_0 for Q8_0/Q4_0, Q8_K for Q4_K/Q6_K.
+// F32 for F32/F16/BF16/Q8_0, Q8_0 for Q4_0, Q8_K for Q4_K/Q6_K.
 DType ActivationType(DType weight);
 // The dot product for weights of this type (nullptr for types MatMul cannot use).
 RowDotFn Dot(const CpuKernels& k, DType weight);

@@ -55,15 +55,19 @@ ENCLAVE_AVX2 float DotBf16(const void* w, const void* x, int64_t n) {
   return sum;
 }
 
+// Q8_0 weights against F32 activations: each block's 32 int8 weights are widened to floats
+// (4 x 8) and multiplied into the activations; the block scale is applied once per block.
 ENCLAVE_AVX2 float DotQ8_0(const void* w, const void* x, int64_t n) {
   const auto* a = static_cast<const BlockQ8_0*>(w);
-  const auto* b = static_cast<const BlockQ8_0*>(x);
+  const auto* b = static_cast<const float*>(x);
   __m256 acc = _mm256_setzero_ps();
   for (int64_t blk = 0; blk < n / kQK8_0; ++blk) {
-    const __m256i qa = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a[blk].qs));
-    const __m256i qb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b[blk].qs));
-    const float d = Half(a[blk].d) * Half(b[blk].d);
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(DotS8(qa, qb)), acc);
+    const float* xb = b + blk * kQK8_0;
+    __m256 block_sum = _mm256_mul_ps(Q8x8ToFloat(a[blk].qs), _mm256_loadu_ps(xb));
+    block_sum = _mm256_fmadd_ps(Q8x8ToFloat(a[blk].qs + 8), _mm256_loadu_ps(xb + 8), block_sum);
+    block_sum = _mm256_fmadd_ps(Q8x8ToFloat(a[blk].qs + 16), _mm256_loadu_ps(xb + 16), block_sum);
+    block_sum = _mm256_fmadd_ps(Q8x8ToFloat(a[blk].qs + 24), _mm256_loadu_ps(xb + 24), block_sum);
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(Half(a[blk].d)), block_sum, acc);
   }
   return HorizontalSum(acc);
 }

@@ -65,7 +65,37 @@ struct FloatKernel {
   }
 };
 
-// Q8_0 and Q4_0 weights with Q8_0 activations: |w| and sign(w) computed once per block.
+// Q8_0 weights with F32 activations: each block's weights are widened to floats once and
+// multiplied into every token (same arithmetic as DotQ8_0 in cpu_kernels_avx2.cpp).
+struct Q8_0Kernel {
+  template <int N>
+  ENCLAVE_AVX2 static void Run(const void* w, const uint8_t* x, size_t xs, int64_t n, float* out, size_t os) {
+    const auto* a = static_cast<const BlockQ8_0*>(w);
+    const float* xt[N];
+    __m256 acc[N];
+    for (int t = 0; t < N; ++t) {
+      xt[t] = reinterpret_cast<const float*>(x + t * xs);
+      acc[t] = _mm256_setzero_ps();
+    }
+    for (int64_t blk = 0; blk < n / kQK8_0; ++blk) {
+      const __m256 w0 = Q8x8ToFloat(a[blk].qs), w1 = Q8x8ToFloat(a[blk].qs + 8);
+      const __m256 w2 = Q8x8ToFloat(a[blk].qs + 16), w3 = Q8x8ToFloat(a[blk].qs + 24);
+      const __m256 d = _mm256_set1_ps(Half(a[blk].d));
+      const int64_t i = blk * kQK8_0;
+#pragma GCC unroll 4
+      for (int t = 0; t < N; ++t) {
+        __m256 block_sum = _mm256_mul_ps(w0, _mm256_loadu_ps(xt[t] + i));
+        block_sum = _mm256_fmadd_ps(w1, _mm256_loadu_ps(xt[t] + i + 8), block_sum);
+        block_sum = _mm256_fmadd_ps(w2, _mm256_loadu_ps(xt[t] + i + 16), block_sum);
+        block_sum = _mm256_fmadd_ps(w3, _mm256_loadu_ps(xt[t] + i + 24), block_sum);
+        acc[t] = _mm256_fmadd_ps(d, block_sum, acc[t]);
+      }
+    }
+    for (int t = 0; t < N; ++t) out[t * os] = HorizontalSum(acc[t]);
+  }
+};
+
+// Q4_0 weights with Q8_0 activations: |w| and sign(w) computed once per block.
 template <DType W>
 struct Q8ActKernel {
   template <int N>
@@ -209,7 +239,7 @@ void SetAvx2MultiTokenKernels(CpuKernels& k) {
   k.multi_f32 = Multi<FloatKernel<DType::F32>>;
   k.multi_f16 = Multi<FloatKernel<DType::F16>>;
   k.multi_bf16 = Multi<FloatKernel<DType::BF16>>;
-  k.multi_q8_0 = Multi<Q8ActKernel<DType::Q8_0>>;
+  k.multi_q8_0 = Multi<Q8_0Kernel>;
   k.multi_q4_0 = Multi<Q8ActKernel<DType::Q4_0>>;
   k.multi_q4_k = Multi<Q4KKernel>;
   k.multi_q6_k = Multi<Q6KKernel>;

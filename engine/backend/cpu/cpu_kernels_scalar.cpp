@@ -34,14 +34,16 @@ float DotBf16(const void* w, const void* x, int64_t n) {
   return sum;
 }
 
+// Q8_0 weights against F32 activations: the weights are the only rounding, so a Q8_0 file
+// follows its F32 source as closely as its dequantised weights allow.
 float DotQ8_0(const void* w, const void* x, int64_t n) {
   const auto* a = static_cast<const BlockQ8_0*>(w);
-  const auto* b = static_cast<const BlockQ8_0*>(x);
+  const auto* b = static_cast<const float*>(x);
   float sum = 0.f;
   for (int64_t blk = 0; blk < n / kQK8_0; ++blk) {
-    int32_t isum = 0;
-    for (int i = 0; i < kQK8_0; ++i) isum += a[blk].qs[i] * b[blk].qs[i];
-    sum += HalfToFloatFast(a[blk].d) * HalfToFloatFast(b[blk].d) * static_cast<float>(isum);
+    float block_sum = 0.f;
+    for (int i = 0; i < kQK8_0; ++i) block_sum += static_cast<float>(a[blk].qs[i]) * b[blk * kQK8_0 + i];
+    sum += HalfToFloatFast(a[blk].d) * block_sum;
   }
   return sum;
 }
@@ -230,7 +232,6 @@ const CpuKernels& BestKernels() {
 
 DType ActivationType(DType weight) {
   switch (weight) {
-    case DType::Q8_0:
     case DType::Q4_0: return DType::Q8_0;
     case DType::Q4_K:
     case DType::Q6_K: return DType::Q8_K;

@@ -91,7 +91,8 @@ Status CudaBackend::MatMulGemm(Tensor& out, const Tensor& w, const Tensor& x, co
     } else {
       const size_t row_half_bytes = static_cast<size_t>(k) * 2;
       const int rows_per_tile = static_cast<int>(std::clamp<size_t>(kWeightTileBytes / row_half_bytes, 1, m));
-      ENCLAVE_ASSIGN_OR_RETURN(void* tile, Scratch(wtile_, wtile_bytes_, rows_per_tile * row_half_bytes, "weight tiles"));
+      ENCLAVE_ASSIGN_OR_RETURN(void* tile,
+                               Scratch(wtile_, wtile_bytes_, rows_per_tile * row_half_bytes, "weight tiles"));
       for (int r0 = 0; r0 < m; r0 += rows_per_tile) {
         const int rows = std::min(rows_per_tile, m - r0);
         kernels::DequantizeRows(w.type, w.data, k, r0, rows, tile, false, stream_);

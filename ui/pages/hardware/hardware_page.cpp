@@ -79,6 +79,7 @@ HardwarePage::HardwarePage(const std::vector<hw::GpuInfo>& detected, QWidget* pa
   auto* form_scroll = new QScrollArea(estimate_tab);
   form_scroll->setWidgetResizable(true);
   form_scroll->setFrameShape(QFrame::NoFrame);
+  form_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   form_scroll->setWidget(buildForm());
   form_scroll->setMinimumWidth(360);
   form_scroll->setMaximumWidth(440);
@@ -257,7 +258,7 @@ QWidget* HardwarePage::buildForm() {
 QWidget* HardwarePage::buildMemoryChart() {
   weights_set_ = new QBarSet(tr("Weights"));
   kv_set_ = new QBarSet(tr("KV cache"));
-  compute_set_ = new QBarSet(tr("Compute buffers"));
+  compute_set_ = new QBarSet(tr("Compute"));
   overhead_set_ = new QBarSet(tr("Overhead"));
   auto* bars = new QStackedBarSeries;
   bars->append({weights_set_, kv_set_, compute_set_, overhead_set_});
@@ -266,7 +267,7 @@ QWidget* HardwarePage::buildMemoryChart() {
   capacity_line_->setName(tr("Memory"));
   capacity_line_->setPen(QPen(QColor(220, 38, 38), 2));
   usable_line_ = new QLineSeries;
-  usable_line_->setName(tr("Usable (after headroom)"));
+  usable_line_->setName(tr("Usable"));
   usable_line_->setPen(QPen(QColor(220, 38, 38), 1.5, Qt::DashLine));
 
   memory_chart_ = new QChart;
@@ -455,7 +456,9 @@ void HardwarePage::showEstimate(const hw::Estimate& e) {
       axis->setRange(-0.5, static_cast<double>(devices.size()) - 0.5);
     }
   }
-  memory_chart_->axes(Qt::Vertical).front()->setRange(0.0, std::ceil(top * 1.1));
+  auto* y_axis = static_cast<QValueAxis*>(memory_chart_->axes(Qt::Vertical).front());
+  y_axis->setRange(0.0, top * 1.1);
+  y_axis->applyNiceNumbers();
   const double right = static_cast<double>(devices.size()) - 0.5;
   capacity_line_->replace(QList<QPointF>{{-0.5, Gib(capacity)}, {right, Gib(capacity)}});
   capacity_line_->setName(devices.size() == e.per_gpu.size() && !e.per_gpu.empty()

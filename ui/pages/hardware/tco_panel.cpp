@@ -184,8 +184,12 @@ void TcoPanel::recompute() {
   }
   local_series_->replace(local_points);
   cloud_series_->replace(cloud_points);
-  chart_->axes(Qt::Horizontal).front()->setRange(0.0, years_->value());
-  chart_->axes(Qt::Vertical).front()->setRange(0.0, top * 1.05);
+  auto* x_axis = static_cast<QValueAxis*>(chart_->axes(Qt::Horizontal).front());
+  x_axis->setRange(0.0, years_->value());
+  x_axis->setTickCount(years_->value() <= 10 ? years_->value() + 1 : 6);
+  auto* y_axis = static_cast<QValueAxis*>(chart_->axes(Qt::Vertical).front());
+  y_axis->setRange(0.0, top * 1.05);
+  y_axis->applyNiceNumbers();
 
   QString text;
   const auto& be = result_->break_even_years;

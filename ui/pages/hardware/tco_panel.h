@@ -35,6 +35,7 @@ class TcoPanel : public QWidget {
   QLabel* breakEvenLabel() const { return break_even_; }
   QDoubleSpinBox* cloudOutputPriceBox() const { return cloud_output_; }
   QDoubleSpinBox* dailyOutputTokensBox() const { return daily_output_m_; }
+  QDoubleSpinBox* dailyInputTokensBox() const { return daily_input_m_; }
 
  private:
   QDoubleSpinBox* money(double value, double max, const QString& suffix, int decimals = 2);

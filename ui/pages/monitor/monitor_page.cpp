@@ -325,7 +325,8 @@ void MonitorPage::refresh() {
     } else if (chart.series.front()->objectName() == QLatin1String("ram_used")) {
       y->setRange(0, std::ceil(Gib(newest->host.ram_total_bytes)));
     } else {
-      y->setRange(0, top > 0 ? top * 1.15 : 1.0);
+      y->setRange(0, top > 0 ? top * 1.1 : 10.0);
+      static_cast<QValueAxis*>(y)->applyNiceNumbers();
     }
   }
   updateCurrentValues(*newest);
