@@ -49,9 +49,12 @@ cmake --build "$build" -j"$(nproc)"
 
 if [ "${ENCLAVE_SETUP_SKIP_RUN:-0}" != 1 ]; then
   echo
+  # The registry's Gemma 3 270M is the base (pre-trained) model, without a chat template, so it
+  # is asked as a completion rather than through --chat.
   echo "== main job: Gemma 3 270M on this machine =="
-  "$build/app/cli/enclave-cli" run -m "${ENCLAVE_MODELS:-$repo/.models}/gemma-3-270m-q4_k_m.gguf" --chat \
-      -p "What is the capital of France? Answer in one sentence." -n 48 --device cpu
+  "$build/app/cli/enclave-cli" run -m "${ENCLAVE_MODELS:-$repo/.models}/gemma-3-270m-q4_k_m.gguf" \
+      -p "Question: What is the capital of France?
+Answer:" -n 24 --device cpu
   echo
   echo "Start the desktop app with: $build/app/gui/enclave"
 fi

@@ -20,7 +20,6 @@ namespace {
 constexpr int kWarps = 4;
 constexpr int kMaxGroup = 2;   // query heads per block: small, so that decode spreads over many blocks
 constexpr int kMaxDim = 256;   // head_dim and v_head_dim
-constexpr int kSlots = kMaxDim / kWarp;
 
 template <typename C>
 __device__ __forceinline__ float CacheAt(const C* p, int64_t i);
