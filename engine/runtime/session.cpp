@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "hw/engine_telemetry.h"
 #include "tokenizer/tokenizer.h"
 
 namespace enclave {
@@ -10,6 +11,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Bytes the KV cache holds for `positions` of its rows (all layers, K and V).
+uint64_t KvBytes(const ForwardState& state, int64_t positions) {
+  uint64_t bytes = 0;
+  for (const Tensor& t : state.k_cache) bytes += t.empty() ? 0 : t.row_bytes() * static_cast<uint64_t>(positions);
+  for (const Tensor& t : state.v_cache) bytes += t.empty() ? 0 : t.row_bytes() * static_cast<uint64_t>(positions);
+  return bytes;
+}
+
+// What this generation is doing, on the Monitor's timeline (engine/hw EngineTelemetry).
+void PublishStep(hw::EnginePhase phase, double tok_s, const ForwardState& state, int64_t used, Backend& backend) {
+  hw::EngineTelemetry& t = hw::EngineTelemetry::Global();
+  t.SetPhase(phase);
+  t.SetTokensPerSecond(tok_s);
+  t.SetKvCache(used, state.context, KvBytes(state, used));
+  if (!backend.is_host()) t.SetVramBytes(static_cast<uint64_t>(backend.Memory().allocated_by_backend));
+}
 
 // Text of generated tokens with stop strings: passes on what can no longer become a stop
 // string, holds back a tail that might still be one, and cuts the text at the first match.
@@ -208,8 +226,11 @@ Expected<GenerateResult> Session::Generate(std::span<const int32_t> prompt, cons
   history_.resize(reuse);
   stats.reused_tokens = static_cast<int64_t>(reuse);
 
+  Backend& backend = model_.backend();
+  PublishStep(hw::EnginePhase::kPrefill, 0.0, state_, static_cast<int64_t>(reuse), backend);
   const auto prefill_start = Clock::now();
   if (Status st = Prefill(prompt.subspan(reuse), nullptr); !st.ok()) {
+    PublishStep(hw::EnginePhase::kIdle, 0.0, state_, 0, backend);
     Reset();
     if (st.code() == ErrorCode::kCancelled) {
       stats.stop_reason = StopReason::kCancelled;
@@ -218,6 +239,7 @@ Expected<GenerateResult> Session::Generate(std::span<const int32_t> prompt, cons
     return st;
   }
   stats.prefill_seconds = SecondsSince(prefill_start);
+  PublishStep(hw::EnginePhase::kDecode, stats.prefill_tok_s(), state_, static_cast<int64_t>(history_.size()), backend);
 
   Sampler sampler(options.sampling);
   const bool greedy = sampler.greedy();
@@ -254,11 +276,15 @@ Expected<GenerateResult> Session::Generate(std::span<const int32_t> prompt, cons
       break;
     }
     if (Status st = DecodeOne(id, greedy); !st.ok()) {
+      PublishStep(hw::EnginePhase::kIdle, 0.0, state_, 0, backend);
       Reset();
       return st;
     }
     ++stats.decode_steps;
+    PublishStep(hw::EnginePhase::kDecode, stats.decode_steps / SecondsSince(decode_start), state_,
+                static_cast<int64_t>(history_.size()), backend);
   }
+  PublishStep(hw::EnginePhase::kIdle, 0.0, state_, static_cast<int64_t>(history_.size()), backend);
   stats.decode_seconds = stats.decode_steps > 0 ? SecondsSince(decode_start) : 0.0;
   stats.generated_tokens = static_cast<int64_t>(result.ids.size());
   if (decoder && !stops.stopped()) {

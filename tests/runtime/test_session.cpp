@@ -12,6 +12,7 @@
 
 #include "../model/golden.h"
 #include "model/model.h"
+#include "hw/engine_telemetry.h"
 #include "runtime/session.h"
 
 using namespace enclave;
@@ -90,6 +91,30 @@ class TestSession : public QObject {
     auto turn3 = (*session)->Generate(other, Greedy(2));
     QVERIFY(turn3.ok());
     QCOMPARE(turn3->stats.reused_tokens, int64_t{10});
+  }
+
+  // The generation publishes its phase, speed and KV use on the Monitor's timeline.
+  void publishesTelemetry() {
+    auto session = Session::Create(*model_, {.context = 128});
+    hw::EngineTelemetry& telemetry = hw::EngineTelemetry::Global();
+    telemetry.Reset();
+    std::vector<hw::EngineReading> during;
+    auto result = (*session)->Generate(golden_.input_ids, Greedy(6), [&](int32_t, std::string_view) {
+      during.push_back(telemetry.Read());
+      return true;
+    });
+    QVERIFY(result.ok());
+    QCOMPARE(during.size(), size_t{6});
+    const int64_t prompt = static_cast<int64_t>(golden_.input_ids.size());
+    QCOMPARE(during.front().phase, hw::EnginePhase::kDecode);
+    QVERIFY(during.front().tokens_per_s > 0);  // prefill speed until the first decode step
+    QCOMPARE(during.front().kv_used_tokens, prompt);
+    QCOMPARE(during.back().kv_used_tokens, prompt + 5);
+    QCOMPARE(during.back().kv_capacity_tokens, int64_t{128});
+    QVERIFY(during.back().kv_bytes > during.front().kv_bytes);
+    const hw::EngineReading after = telemetry.Read();
+    QCOMPARE(after.phase, hw::EnginePhase::kIdle);
+    QCOMPARE(after.kv_used_tokens, prompt + 5);
   }
 
   void callbackCancels() {
