@@ -19,6 +19,13 @@ EngineController::EngineController(std::unique_ptr<ChatEngine> engine, QObject* 
   connect(worker_, &EngineWorker::loadProgress, this, &EngineController::loadProgress);
   connect(worker_, &EngineWorker::modelLoaded, this, [this](const ModelStatus& status) {
     loading_ = false;
+    if (load_cancel_requested_) {  // Cancel was pressed after the worker finished: still honour it
+      QMetaObject::invokeMethod(worker_, "unloadModel", Qt::QueuedConnection);
+      model_.reset();
+      emit modelLoadFailed(QStringLiteral("loading was cancelled"), true);
+      emit busyChanged();
+      return;
+    }
     model_ = status;
     emit modelLoaded(status);
     emit busyChanged();
@@ -57,6 +64,7 @@ std::vector<EngineDevice> EngineController::devices() const { return worker_->en
 void EngineController::loadModel(const ModelLoadRequest& request) {
   if (generating_id_) stop();
   loading_ = true;
+  load_cancel_requested_ = false;
   worker_->ArmLoad();
   emit loadStarted(request.path);
   emit busyChanged();
@@ -64,7 +72,10 @@ void EngineController::loadModel(const ModelLoadRequest& request) {
                             Q_ARG(enclave::gui::ModelLoadRequest, request));
 }
 
-void EngineController::cancelLoad() { worker_->CancelLoad(); }
+void EngineController::cancelLoad() {
+  if (loading_) load_cancel_requested_ = true;
+  worker_->CancelLoad();
+}
 
 void EngineController::unloadModel() {
   if (generating_id_) stop();

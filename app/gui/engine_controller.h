@@ -53,6 +53,7 @@ class EngineController : public QObject {
   EngineWorker* worker_ = nullptr;  // lives on thread_, deleted when it finishes
   std::optional<ModelStatus> model_;
   bool loading_ = false;
+  bool load_cancel_requested_ = false;  // Cancel pressed during the current load (GUI thread)
   quint64 next_id_ = 1;
   quint64 generating_id_ = 0;
 };
